@@ -1,0 +1,123 @@
+"""The chat domain's tables: users with a marketplace role, one room per pair of users,
+messages, their attachments and the bids negotiated in them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ORGANIZER = "ORGANIZER"
+    VENDOR = "VENDOR"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=Role.choices, null=True, blank=True)
+
+
+class ChatRoom(models.Model):
+    organizer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    vendor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Denormalised so that the room list is one indexed, ordered read.
+    last_message = models.ForeignKey(
+        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One room per unordered pair: (a, b) and (b, a) collide on this index, so two
+            # simultaneous ensureRoom calls from both sides cannot both insert.
+            models.UniqueConstraint(
+                Least("organizer", "vendor"), Greatest("organizer", "vendor"), name="one_room_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(organizer=models.F("vendor")), name="two_distinct_participants"
+            ),
+        ]
+        indexes = [models.Index(fields=["-last_activity_at", "-id"], name="room_activity")]
+
+    def __str__(self) -> str:
+        return f"room {self.pk}"
+
+    def has_participant(self, user: User) -> bool:
+        return user.pk in (self.organizer_id, self.vendor_id)
+
+    def other_participant_id(self, user: User) -> int:
+        return self.vendor_id if user.pk == self.organizer_id else self.organizer_id
+
+
+class MessageType(models.TextChoices):
+    TEXT = "TEXT"
+    BID = "BID"
+    SYSTEM = "SYSTEM"
+
+
+class Message(models.Model):
+    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(blank=True)
+    message_type = models.CharField(max_length=8, choices=MessageType.choices, default=MessageType.TEXT)
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "sender", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="one_message_per_client_id",
+            )
+        ]
+        # The keyset of every history page: (room, created_at, id).
+        indexes = [models.Index(fields=["room", "created_at", "id"], name="message_keyset")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in room {self.room_id}"
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    # The client's file name is kept in original_name only; the stored path is ours.
+    return f"attachments/{attachment.room_id}/{attachment.storage_key}"
+
+
+class Attachment(models.Model):
+    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    storage_key = models.CharField(max_length=64)
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=127)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} ({self.original_name})"
+
+
+class BidStatus(models.TextChoices):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class Bid(models.Model):
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="bid")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    note = models.TextField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=BidStatus.choices, default=BidStatus.PENDING)
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"bid {self.pk} {self.amount} {self.currency} {self.status}"

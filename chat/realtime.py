@@ -1,0 +1,129 @@
+"""The one place that touches the channel layer: group names, the event envelope, the safe
+broadcast that logs instead of failing, and the resilient listener a subscription reads.
+
+Events name rows by id; the database stays the source of truth and a subscriber reads the
+committed row, so an event can never describe something that was rolled back.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from enum import Enum
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPE = "room.event"
+# What a broken channel layer raises: redis-py's errors do not derive from OSError.
+LAYER_ERRORS = (RedisError, OSError, ConnectionError, asyncio.TimeoutError)
+
+
+def room_group(room_id: int) -> str:
+    return f"chat_room_{room_id}"
+
+
+def message_event(message) -> dict[str, Any]:
+    return {"kind": "message", "message_id": message.pk}
+
+
+def bid_event(message, bid, *, created: bool) -> dict[str, Any]:
+    return {"kind": "bid", "message_id": message.pk, "bid_id": bid.pk, "created": created}
+
+
+def read_receipt_event(*, message_id: int, read_at, reader_id: int) -> dict[str, Any]:
+    return {"kind": "read", "message_id": message_id, "read_at": read_at.isoformat(), "reader_id": reader_id}
+
+
+def publish_after_commit(room_id: int, event: dict[str, Any]) -> None:
+    """Broadcast once the surrounding transaction commits; never if it rolls back."""
+    transaction.on_commit(lambda: broadcast(room_id, event))
+
+
+def broadcast(room_id: int, event: dict[str, Any]) -> bool:
+    """Send an event to the room's subscribers. A failure is logged, never raised: the write
+    it describes has committed and clients catch up from history."""
+    try:
+        async_to_sync(_group_send)(room_id, event)
+    except Exception as error:  # noqa: BLE001 - any layer failure must not fail the write
+        logger.warning(
+            "realtime broadcast failed",
+            extra={"room_id": room_id, "event_kind": event.get("kind"), "error": repr(error)},
+        )
+        return False
+    return True
+
+
+async def _group_send(room_id: int, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    timeout = settings.PARLEY["BROADCAST_TIMEOUT_SECONDS"]
+    await asyncio.wait_for(layer.group_send(room_group(room_id), {"type": EVENT_TYPE, **event}), timeout)
+
+
+class LayerState(Enum):
+    UNAVAILABLE = "unavailable"
+    RESTORED = "restored"
+
+
+class RoomListener:
+    """One subscription's membership of a room's group, on a channel of its own.
+
+    A channel per subscription means leaving one subscription's group can never drop
+    another's membership on the same socket. When the layer fails the listener reports
+    UNAVAILABLE once, keeps retrying, rejoins (a restarted Redis has forgotten every group)
+    and reports RESTORED; the caller catches up from the database in between.
+    """
+
+    def __init__(self, room_id: int) -> None:
+        self.group = room_group(room_id)
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.joined = False
+
+    async def __aenter__(self) -> "RoomListener":
+        self.joined = await self._join()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self.joined and self.channel:
+            try:
+                await asyncio.wait_for(self.layer.group_discard(self.group, self.channel), 2)
+            except LAYER_ERRORS as error:
+                logger.info("leaving a room group failed", extra={"group": self.group, "error": repr(error)})
+
+    async def _join(self) -> bool:
+        try:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel()
+            await asyncio.wait_for(self.layer.group_add(self.group, self.channel), 5)
+        except LAYER_ERRORS as error:
+            logger.warning("joining a room group failed", extra={"group": self.group, "error": repr(error)})
+            return False
+        return True
+
+    async def events(self) -> AsyncIterator[dict[str, Any] | LayerState]:
+        retry = settings.PARLEY["REALTIME_RETRY_SECONDS"]
+        if not self.joined:
+            yield LayerState.UNAVAILABLE
+        while True:
+            if not self.joined:
+                await asyncio.sleep(retry)
+                self.joined = await self._join()
+                if self.joined:
+                    logger.info("realtime restored", extra={"group": self.group})
+                    yield LayerState.RESTORED
+                continue
+            try:
+                message = await self.layer.receive(self.channel)
+            except LAYER_ERRORS as error:
+                logger.warning("realtime unavailable", extra={"group": self.group, "error": repr(error)})
+                self.joined = False
+                yield LayerState.UNAVAILABLE
+                continue
+            if message.get("type") == EVENT_TYPE:
+                yield message

@@ -1,0 +1,140 @@
+"""Reads of the chat domain. Each returns rows with everything the message payload needs
+already joined or prefetched, so a page costs a fixed number of queries."""
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from chat.cursors import Cursor
+from chat.errors import InvalidInput, NotFound
+from chat.models import ChatRoom, Message, User
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    has_next: bool
+    has_previous: bool
+
+
+def parse_id(value: str | int, *, what: str) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{what} id must be a number.") from None
+    if pk <= 0 or pk > 2**63 - 1:
+        raise NotFound(f"{what} not found.")
+    return pk
+
+
+def page_size(value: int | None, *, default: int | None = None) -> int:
+    if value is None:
+        value = default if default is not None else settings.PARLEY["PAGE_SIZE_DEFAULT"]
+    limit = settings.PARLEY["PAGE_SIZE_MAX"]
+    if not 1 <= value <= limit:
+        raise InvalidInput(f"Page size must be between 1 and {limit}.")
+    return value
+
+
+def messages_with_payload(queryset: QuerySet[Message]) -> QuerySet[Message]:
+    return queryset.select_related(
+        "sender", "room__organizer", "room__vendor", "bid__created_by"
+    ).prefetch_related("attachments")
+
+
+def room_for_participant(*, room_id: str | int, user: User) -> ChatRoom:
+    pk = parse_id(room_id, what="Room")
+    room = (
+        ChatRoom.objects.select_related("organizer", "vendor")
+        .filter(Q(organizer=user) | Q(vendor=user), pk=pk)
+        .first()
+    )
+    if room is None:
+        raise NotFound("Room not found.")
+    return room
+
+
+def rooms_for_user(*, user: User, first: int | None, after: str | None) -> Page[ChatRoom]:
+    limit = page_size(first)
+    unread = (
+        Message.objects.filter(room=OuterRef("pk"), read_at__isnull=True)
+        .exclude(sender=user)
+        .order_by()
+        .values("room")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rooms = (
+        ChatRoom.objects.filter(Q(organizer=user) | Q(vendor=user))
+        .select_related("organizer", "vendor", "last_message__sender", "last_message__bid__created_by")
+        .prefetch_related("last_message__attachments")
+        .annotate(unread_total=Coalesce(Subquery(unread), 0))
+        .order_by("-last_activity_at", "-id")
+    )
+    if after:
+        rooms = rooms.filter(Cursor.decode(after).before_q("last_activity_at"))
+    rows = list(rooms[: limit + 1])
+    for room in rows:
+        if room.last_message is not None:
+            room.last_message.room = room
+    return Page(items=rows[:limit], has_next=len(rows) > limit, has_previous=after is not None)
+
+
+def room_unread_count(*, room: ChatRoom, user: User) -> int:
+    return Message.objects.filter(room=room, read_at__isnull=True).exclude(sender=user).count()
+
+
+def room_messages_page(
+    *,
+    room: ChatRoom,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Page[Message]:
+    if first is not None and last is not None:
+        raise InvalidInput("Give either first or last, not both.")
+    after_cursor = Cursor.decode(after) if after else None
+    before_cursor = Cursor.decode(before) if before else None
+    messages = messages_with_payload(Message.objects.filter(room=room))
+    if after_cursor:
+        messages = messages.filter(after_cursor.after_q("created_at"))
+    if before_cursor:
+        messages = messages.filter(before_cursor.before_q("created_at"))
+
+    forward = first is not None or (after_cursor is not None and last is None)
+    if forward:
+        limit = page_size(first)
+        rows = list(messages.order_by("created_at", "id")[: limit + 1])
+        items = rows[:limit]
+        has_next, has_previous = len(rows) > limit, after_cursor is not None
+    else:
+        limit = page_size(last)
+        rows = list(messages.order_by("-created_at", "-id")[: limit + 1])
+        items = rows[:limit][::-1]
+        has_next, has_previous = before_cursor is not None, len(rows) > limit
+    for message in items:
+        message.room = room
+    return Page(items=items, has_next=has_next, has_previous=has_previous)
+
+
+def messages_after(*, room_id: int, cursor: Cursor, limit: int) -> list[Message]:
+    """The next messages of a room after a cursor, oldest first: a subscription's replay."""
+    messages = messages_with_payload(Message.objects.filter(room_id=room_id))
+    return list(messages.filter(cursor.after_q("created_at")).order_by("created_at", "id")[:limit])
+
+
+def newest_message_cursor(*, room_id: int) -> Cursor | None:
+    newest = (
+        Message.objects.filter(room_id=room_id).order_by("-created_at", "-id").values("created_at", "id").first()
+    )
+    return Cursor(newest["created_at"], newest["id"]) if newest else None
+
+
+def message_with_payload(*, message_id: int) -> Message | None:
+    return messages_with_payload(Message.objects.filter(pk=message_id)).first()

@@ -1,0 +1,48 @@
+"""Creating accounts: registration with Django's password validators, and the demo users."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from chat.errors import InvalidInput
+from chat.models import Role, User
+
+USERNAME_MAX = 150
+
+
+def user_register(*, username: str, password: str, role: str) -> User:
+    username = username.strip()
+    if not username or len(username) > USERNAME_MAX:
+        raise InvalidInput(f"A username is 1 to {USERNAME_MAX} characters.")
+    if role not in Role.values:
+        raise InvalidInput("Unknown role.")
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput("That username is taken.")
+    candidate = User(username=username, role=role)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from None
+    candidate.set_password(password)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        raise InvalidInput("That username is taken.") from None
+    return candidate
+
+
+DEMO_USERS = (("tfuller", Role.ORGANIZER), ("bkirk", Role.VENDOR))
+DEMO_PASSWORD = "parley-demo"
+
+
+def demo_users_ensure() -> list[tuple[User, bool]]:
+    """Create the demo users if they are missing; an existing one is left as it is."""
+    results = []
+    for username, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={"role": role})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        results.append((user, created))
+    return results

@@ -1,0 +1,62 @@
+"""Creating rooms: at most one per unordered pair of users, even under a race."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from chat.errors import Forbidden, InvalidInput
+from chat.models import ChatRoom, Role, User
+from chat.selectors import parse_id
+
+
+def _room_for_pair(a: User, b: User) -> ChatRoom | None:
+    return (
+        ChatRoom.objects.select_related("organizer", "vendor")
+        .filter(Q(organizer=a, vendor=b) | Q(organizer=b, vendor=a))
+        .first()
+    )
+
+
+def room_get_or_create(*, organizer: User, vendor: User) -> ChatRoom:
+    if organizer.pk == vendor.pk:
+        raise InvalidInput("A room needs two different people.")
+    if room := _room_for_pair(organizer, vendor):
+        return room
+    try:
+        with transaction.atomic():
+            room = ChatRoom.objects.create(organizer=organizer, vendor=vendor)
+    except IntegrityError:
+        # The other side created it between our read and our insert; the unique index on
+        # the unordered pair turned our insert away, so theirs is the room.
+        room = _room_for_pair(organizer, vendor)
+        if room is None:
+            raise
+    return room
+
+
+def _organizer_first(caller: User, other: User) -> tuple[User, User]:
+    if other.role == Role.ORGANIZER and caller.role != Role.ORGANIZER:
+        return other, caller
+    if caller.role == Role.VENDOR and other.role != Role.VENDOR:
+        return other, caller
+    return caller, other
+
+
+def room_ensure(*, caller: User, username: str) -> ChatRoom:
+    other = User.objects.filter(username=username.strip(), is_active=True).first()
+    if other is None:
+        raise InvalidInput(f"No user named {username!r}.")
+    if other.pk == caller.pk:
+        raise InvalidInput("You cannot start a chat with yourself.")
+    organizer, vendor = _organizer_first(caller, other)
+    return room_get_or_create(organizer=organizer, vendor=vendor)
+
+
+def room_create(*, caller: User, organizer_id: str, vendor_id: str) -> ChatRoom:
+    organizer_pk = parse_id(organizer_id, what="Organizer")
+    vendor_pk = parse_id(vendor_id, what="Vendor")
+    if caller.pk not in (organizer_pk, vendor_pk):
+        raise Forbidden("You can only create rooms you take part in.")
+    users = {u.pk: u for u in User.objects.filter(pk__in=[organizer_pk, vendor_pk], is_active=True)}
+    if organizer_pk not in users or vendor_pk not in users:
+        raise InvalidInput("Both participants must be existing users.")
+    return room_get_or_create(organizer=users[organizer_pk], vendor=users[vendor_pk])

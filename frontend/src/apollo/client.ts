@@ -1,0 +1,144 @@
+/**
+ * The one Apollo client of the app: HTTP for queries and mutations, a graphql-ws socket for
+ * subscriptions, both authenticated with the session's access token. The socket reconnects
+ * with the new token whenever the session rotates, and reports its state to SocketStatusStore.
+ */
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
+import { SetContextLink } from '@apollo/client/link/context';
+import { ErrorLink } from '@apollo/client/link/error';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { createClient, type Client } from 'graphql-ws';
+import { OperationTypeNode } from 'graphql';
+import type { SessionStore } from '../auth/session';
+import { SocketStatusStore } from './socketStatus';
+
+declare module '@apollo/client' {
+  interface DefaultContext {
+    /** Send without the Authorization header (sign-in and token rotation). */
+    anonymous?: boolean;
+  }
+}
+
+/** Close code the server uses for a missing, invalid or expired token. */
+const FORBIDDEN = 4403;
+/** Close code we use to drop a socket whose token has just been replaced. */
+const TOKEN_ROTATED = 4205;
+const MAX_RETRY_WAIT_MS = 10_000;
+
+export interface ParleyClient {
+  client: ApolloClient;
+  socketStatus: SocketStatusStore;
+  /** Closes the socket for good (sign-out, tests). */
+  dispose(): void;
+}
+
+export function graphqlHttpUrl(): string {
+  return '/graphql/';
+}
+
+export function graphqlWsUrl(location: Location = window.location): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/graphql/`;
+}
+
+export function createParleyClient(session: SessionStore): ParleyClient {
+  const socketStatus = new SocketStatusStore();
+  const wsClient = createSocketClient(session, socketStatus);
+
+  const authLink = new SetContextLink(async (context) => {
+    if (context.anonymous) return {};
+    const token = await session.accessToken();
+    return token ? { headers: { ...context.headers, Authorization: `Bearer ${token}` } } : {};
+  });
+
+  // A token the server no longer accepts: try one rotation; if that is refused the session
+  // is cleared and the router sends the user to /login.
+  const errorLink = new ErrorLink(({ error, operation }) => {
+    if (operation.getContext().anonymous || !CombinedGraphQLErrors.is(error)) return;
+    if (error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) void session.refresh();
+  });
+
+  const httpChain = ApolloLink.from([errorLink, authLink, new HttpLink({ uri: graphqlHttpUrl() })]);
+  const link = ApolloLink.split(
+    (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
+    new GraphQLWsLink(wsClient),
+    httpChain,
+  );
+
+  const client = new ApolloClient({
+    link,
+    cache: new InMemoryCache({
+      possibleTypes: { RoomEvent: ['MessageEvent', 'BidEvent', 'ReadReceiptEvent', 'WarningEvent'] },
+    }),
+  });
+
+  return {
+    client,
+    socketStatus,
+    dispose() {
+      void wsClient.dispose();
+      socketStatus.set('idle');
+    },
+  };
+}
+
+function createSocketClient(session: SessionStore, status: SocketStatusStore): Client {
+  let activeSocket: WebSocket | null = null;
+  let closingForRotation = false;
+  let forbiddenInARow = 0;
+
+  const client = createClient({
+    url: graphqlWsUrl(),
+    lazy: true,
+    retryAttempts: Infinity,
+    retryWait: (retries) => {
+      const wait = Math.min(300 * 2 ** retries, MAX_RETRY_WAIT_MS) + Math.random() * 300;
+      return new Promise((resolve) => setTimeout(resolve, wait));
+    },
+    connectionParams: async () => {
+      // After a 4403 the server has judged the token expired even if our clock disagrees.
+      const token = forbiddenInARow > 0 ? (await session.refresh())?.token : await session.accessToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    shouldRetry: (event) => {
+      if (!isCloseEvent(event) || event.code !== FORBIDDEN) return true;
+      // One retry with a freshly rotated token; a second refusal is final.
+      forbiddenInARow += 1;
+      return forbiddenInARow === 1 && session.getSnapshot() !== null;
+    },
+    on: {
+      connecting: () => {
+        if (status.getSnapshot() !== 'closed') status.set('connecting');
+      },
+      connected: (socket) => {
+        activeSocket = socket as WebSocket;
+        forbiddenInARow = 0;
+        status.set('connected');
+      },
+      closed: (event) => {
+        activeSocket = null;
+        if (closingForRotation) {
+          closingForRotation = false;
+          status.set('connecting');
+        } else if (isCloseEvent(event) && event.code === 1000) {
+          status.set('idle'); // the lazy client closes when no subscription is left
+        } else {
+          status.set('closed');
+        }
+      },
+    },
+  });
+
+  session.onRotate(() => {
+    if (activeSocket && activeSocket.readyState === WebSocket.OPEN) {
+      closingForRotation = true;
+      activeSocket.close(TOKEN_ROTATED, 'Token rotated');
+    }
+  });
+
+  return client;
+}
+
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
+}

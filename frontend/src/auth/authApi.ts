@@ -1,0 +1,55 @@
+/** The session's calls to the server, made without an access token. */
+import { CombinedGraphQLErrors, type ApolloClient } from '@apollo/client';
+import { RefreshRejectedError, type Refresher, type Session } from './session';
+import { RefreshTokenMutation, RevokeTokenMutation, TokenAuthMutation } from './operations';
+
+type Tokens = Omit<Session, 'expiresAt'>;
+
+export async function requestTokens(client: ApolloClient, username: string, password: string): Promise<Tokens> {
+  const { data } = await client.mutate({
+    mutation: TokenAuthMutation,
+    variables: { username, password },
+    context: { anonymous: true },
+    fetchPolicy: 'no-cache',
+  });
+  if (!data) throw new Error('Sign-in returned no data');
+  return data.tokenAuth;
+}
+
+export function tokenRefresher(client: ApolloClient): Refresher {
+  return async (refreshToken) => {
+    try {
+      const { data } = await client.mutate({
+        mutation: RefreshTokenMutation,
+        variables: { refreshToken },
+        context: { anonymous: true },
+        fetchPolicy: 'no-cache',
+      });
+      if (!data) throw new RefreshRejectedError('Refresh returned no data');
+      return data.refreshToken;
+    } catch (error) {
+      // A GraphQL error means the server refused this refresh token; anything else is transport.
+      if (CombinedGraphQLErrors.is(error)) throw new RefreshRejectedError(error.message);
+      throw error;
+    }
+  };
+}
+
+export async function revokeRefreshToken(client: ApolloClient, refreshToken: string): Promise<void> {
+  await client.mutate({
+    mutation: RevokeTokenMutation,
+    variables: { refreshToken },
+    context: { anonymous: true },
+    fetchPolicy: 'no-cache',
+  });
+}
+
+/** A sentence for the user from any error thrown by a mutation or query. */
+export function describeError(error: unknown): string {
+  if (CombinedGraphQLErrors.is(error)) {
+    const code = error.errors[0]?.extensions?.code;
+    if (code === 'UNAUTHENTICATED') return 'Wrong username or password.';
+    return error.errors.map((e) => e.message).join(' ');
+  }
+  return 'The server could not be reached. Try again.';
+}

@@ -1,0 +1,165 @@
+/**
+ * GraphQL documents of a conversation. MessageFields is the one shape of a message the
+ * page holds, whether it came from history, a mutation or a live event.
+ */
+import { graphql } from '../gql';
+
+export const BidFields = graphql(`
+  fragment BidFields on Bid {
+    id
+    amount
+    currency
+    note
+    status
+    createdAt
+    updatedAt
+    createdBy {
+      id
+      username
+    }
+  }
+`);
+
+export const MessageFields = graphql(`
+  fragment MessageFields on Message {
+    id
+    clientId
+    text
+    messageType
+    senderUsername
+    sender {
+      id
+      username
+    }
+    createdAt
+    deliveredAt
+    readAt
+    attachments {
+      id
+      file
+      originalName
+      size
+      contentType
+    }
+    bidDetails {
+      ...BidFields
+    }
+  }
+`);
+
+export const RoomQuery = graphql(`
+  query Room($id: ID!) {
+    room(id: $id) {
+      id
+      organizer {
+        id
+        username
+      }
+      vendor {
+        id
+        username
+      }
+    }
+  }
+`);
+
+export const MessagesQuery = graphql(`
+  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {
+      edges {
+        cursor
+        node {
+          ...MessageFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+    }
+  }
+`);
+
+export const MessageAddedSubscription = graphql(`
+  subscription MessageAdded($roomId: ID!, $after: String) {
+    messageAdded(roomId: $roomId, after: $after) {
+      __typename
+      ... on MessageEvent {
+        message {
+          ...MessageFields
+        }
+      }
+      ... on BidEvent {
+        message {
+          ...MessageFields
+        }
+        bid {
+          ...BidFields
+        }
+      }
+      ... on ReadReceiptEvent {
+        messageId
+        readAt
+        reader {
+          id
+          username
+        }
+      }
+      ... on WarningEvent {
+        code
+        detail
+      }
+    }
+  }
+`);
+
+export const SendMessageMutation = graphql(`
+  mutation SendMessage($roomId: ID!, $text: String, $attachmentIds: [ID!], $clientId: String) {
+    sendMessage(roomId: $roomId, text: $text, attachmentIds: $attachmentIds, clientId: $clientId) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const UploadAttachmentMutation = graphql(`
+  mutation UploadAttachment($roomId: ID!, $file: Upload!) {
+    uploadAttachment(roomId: $roomId, file: $file) {
+      id
+      file
+      originalName
+      size
+      contentType
+    }
+  }
+`);
+
+export const CreateBidMutation = graphql(`
+  mutation CreateBid($roomId: ID!, $amount: Decimal!, $currency: String, $note: String) {
+    createBid(roomId: $roomId, amount: $amount, currency: $currency, note: $note) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const UpdateBidMutation = graphql(`
+  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String) {
+    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note) {
+      ...BidFields
+    }
+  }
+`);
+
+export const MarkReadMutation = graphql(`
+  mutation MarkRead($roomId: ID!, $upToMessageId: ID) {
+    markRead(roomId: $roomId, upToMessageId: $upToMessageId) {
+      messageId
+      readAt
+      reader {
+        id
+        username
+      }
+    }
+  }
+`);

@@ -1,0 +1,39 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+
+// Two entries: the app (index.html) and the offline GraphiQL (graphiql.html), both built
+// into dist/ with hashed files under dist/assets/ for the backend to serve.
+const apiTarget = process.env.PARLEY_API ?? 'http://127.0.0.1:8000';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 6000,
+    rollupOptions: {
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        graphiql: resolve(import.meta.dirname, 'graphiql.html'),
+      },
+    },
+  },
+  // Monaco's workers (GraphiQL's editors) are ES modules with imports of their own.
+  worker: { format: 'es' },
+  server: {
+    proxy: {
+      '/graphql': { target: apiTarget, ws: true, changeOrigin: false },
+      '/media': { target: apiTarget },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+    testTimeout: 10_000,
+  },
+});

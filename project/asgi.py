@@ -1,0 +1,22 @@
+"""The one ASGI application: Django for HTTP, GraphQL over WebSocket on /graphql/."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+django_asgi = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import re_path  # noqa: E402
+
+from schema.transport import SocketOriginValidator, SocketTokenMiddleware, graphql_socket  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi,
+        "websocket": SocketOriginValidator(
+            SocketTokenMiddleware(URLRouter([re_path(r"^graphql/?$", graphql_socket())]))
+        ),
+    }
+)

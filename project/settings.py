@@ -1,0 +1,169 @@
+"""Every setting Parley reads, taken from the environment in this one place.
+
+With no environment at all Parley runs embedded: SQLite in the project folder and the
+in-process channel layer. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("PARLEY_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _secret_key() -> str:
+    # The embedded default must survive restarts (tokens stay valid), so a generated key is
+    # kept in var/ rather than made anew per process; several processes share it too.
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "channels",
+    "strawberry_django",
+    "graphql_jwt.refresh_token.apps.RefreshTokenConfig",
+    "chat",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "project.urls"
+ASGI_APPLICATION = "project.asgi.application"
+AUTH_USER_MODEL = "chat.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": []},
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock up front, so two writers queue on the busy
+    # timeout instead of failing with "database is locked" when one upgrades its lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file, not memory, so that a server process started by a test shares the test data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "media")
+FRONTEND_DIST = Path(os.environ.get("PARLEY_FRONTEND_DIST") or BASE_DIR / "frontend" / "dist")
+
+REDIS_URL = os.environ.get("REDIS_URL") or None
+CHANNEL_LAYER_BACKEND = os.environ.get("PARLEY_CHANNEL_LAYER", "redis")
+if REDIS_URL is None:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+elif CHANNEL_LAYER_BACKEND == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
+        }
+    }
+
+GRAPHQL_JWT = {
+    "JWT_AUTH_HEADER_PREFIX": "Bearer",
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_EXPIRATION_DELTA": timedelta(seconds=env_int("ACCESS_TOKEN_SECONDS", 15 * 60)),
+    "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
+    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7)),
+}
+
+# The contract's limits; every one can be changed from the environment.
+PARLEY = {
+    "QUERY_DEPTH": env_int("PARLEY_QUERY_DEPTH", 10),
+    "PAGE_SIZE_MAX": env_int("PARLEY_PAGE_SIZE_MAX", 100),
+    "PAGE_SIZE_DEFAULT": 50,
+    "TEXT_MAX": env_int("PARLEY_TEXT_MAX", 5000),
+    "SUBSCRIPTIONS_PER_SOCKET": env_int("PARLEY_SUBSCRIPTIONS_PER_SOCKET", 100),
+    # How far back a recovering subscription looks for messages committed out of order.
+    "CATCH_UP_LOOKBACK_SECONDS": env_int("PARLEY_CATCH_UP_LOOKBACK_SECONDS", 10),
+    "REALTIME_RETRY_SECONDS": float(os.environ.get("PARLEY_REALTIME_RETRY_SECONDS", "1")),
+    "BROADCAST_TIMEOUT_SECONDS": float(os.environ.get("PARLEY_BROADCAST_TIMEOUT_SECONDS", "2")),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "project.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Strawberry logs every GraphQL error; ours are logged once, classified, in schema.errors.
+        "strawberry.execution": {"level": "CRITICAL"},
+    },
+}

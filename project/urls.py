@@ -1,0 +1,9 @@
+"""HTTP routes: the GraphQL endpoint; the web client's routes are added by the front end."""
+
+from django.urls import path
+
+from schema.transport import graphql_http_view
+
+urlpatterns = [
+    path("graphql/", graphql_http_view()),
+]

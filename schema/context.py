@@ -1,0 +1,25 @@
+"""Who is asking: the context every resolver receives, over HTTP and over WebSocket alike."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info
+
+from chat.errors import Unauthenticated
+from chat.models import User
+
+
+@dataclass
+class Context:
+    request: Any
+    user: User | None = None
+    # Why the caller is anonymous when it presented a token (expired, invalid...).
+    auth_error: str | None = None
+    connection_params: dict[str, Any] = field(default_factory=dict)
+
+
+def require_user(info: Info) -> User:
+    context: Context = info.context
+    if context.user is None:
+        raise Unauthenticated(context.auth_error or "Sign in first.")
+    return context.user

@@ -1,0 +1,68 @@
+"""The one translation of failures into the contract's `extensions.code`.
+
+Domain errors keep their message; anything unexpected is logged with its traceback and shown
+only as "Internal server error" (outside DEBUG), so no stack trace or SQL ever leaves.
+"""
+
+import logging
+
+import strawberry
+from django.conf import settings
+from graphql import GraphQLError, GraphQLSyntaxError
+from graphql_jwt.exceptions import JSONWebTokenError
+from strawberry.types import ExecutionContext
+
+from chat import errors as domain
+
+logger = logging.getLogger("parley.graphql")
+
+CODES: dict[type[Exception], str] = {
+    domain.NotFound: "NOT_FOUND",
+    domain.InvalidInput: "BAD_USER_INPUT",
+    domain.Forbidden: "FORBIDDEN",
+    domain.Unauthenticated: "UNAUTHENTICATED",
+    domain.RateLimited: "RATE_LIMITED",
+    JSONWebTokenError: "UNAUTHENTICATED",
+}
+
+
+def classify(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(error, GraphQLSyntaxError) or isinstance(original, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    for cls, code in CODES.items():
+        if isinstance(original, cls):
+            return code
+    if original is None and error.path is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def error_payload(message: str, code: str) -> dict:
+    return {"message": message, "extensions": {"code": code}}
+
+
+class ParleySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        for error in errors:
+            extensions = error.extensions if error.extensions is not None else {}
+            if "code" in extensions:
+                continue
+            code = classify(error)
+            extensions["code"] = code
+            if isinstance(error.original_error, domain.RateLimited):
+                extensions["retryAfter"] = round(error.original_error.retry_after, 3)
+            error.extensions = extensions
+            if code == "INTERNAL_SERVER_ERROR":
+                logger.error(
+                    "unexpected error in a GraphQL operation",
+                    exc_info=error.original_error or error,
+                    extra={"path": error.path, "operation": getattr(execution_context, "operation_name", None)},
+                )
+                if not settings.DEBUG:
+                    error.message = "Internal server error."
+            else:
+                logger.info("graphql error", extra={"code": code, "error_message": error.message, "path": error.path})
+

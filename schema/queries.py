@@ -1,0 +1,52 @@
+"""Reads: who am I, my rooms, one room, a room's history."""
+
+import strawberry
+import strawberry_django
+from strawberry.types import Info
+
+from chat import selectors
+from chat.cursors import message_cursor, room_cursor
+from schema.context import require_user
+from schema.types import (
+    ChatRoom,
+    ChatRoomConnection,
+    ChatRoomEdge,
+    MessageConnection,
+    MessageEdge,
+    User,
+    page_info,
+)
+
+# strawberry_django fields run these sync resolvers in Django's thread for ORM work.
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def me(self, info: Info) -> User:
+        return require_user(info)
+
+    @strawberry_django.field(description="The caller's rooms, newest activity first.")
+    def rooms(self, info: Info, first: int | None = 50, after: str | None = None) -> ChatRoomConnection:
+        page = selectors.rooms_for_user(user=require_user(info), first=first, after=after)
+        edges = [ChatRoomEdge(cursor=room_cursor(room).encode(), node=room) for room in page.items]
+        return ChatRoomConnection(edges=edges, page_info=page_info(page, [e.cursor for e in edges]))
+
+    @strawberry_django.field(description="A room of the caller's; NOT_FOUND for any other id.")
+    def room(self, info: Info, id: strawberry.ID) -> ChatRoom | None:
+        return selectors.room_for_participant(room_id=id, user=require_user(info))
+
+    @strawberry_django.field(description="A room's history, oldest to newest; no arguments: the newest 50.")
+    def messages(
+        self,
+        info: Info,
+        room_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> MessageConnection:
+        room = selectors.room_for_participant(room_id=room_id, user=require_user(info))
+        page = selectors.room_messages_page(room=room, first=first, after=after, last=last, before=before)
+        edges = [MessageEdge(cursor=message_cursor(m).encode(), node=m) for m in page.items]
+        return MessageConnection(edges=edges, page_info=page_info(page, [e.cursor for e in edges]))

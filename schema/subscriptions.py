@@ -1,0 +1,46 @@
+"""The live feed: messageAdded maps the domain's room feed onto the contract's RoomEvent."""
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+from asgiref.sync import sync_to_async
+from strawberry.types import Info
+
+from chat import feed, selectors
+from chat.cursors import Cursor
+from chat.models import MessageType as MessageKind
+from schema.context import require_user
+from schema.types import BidEvent, MessageEvent, ReadReceiptEvent, RoomEvent, WarningCode, WarningEvent
+
+
+def to_event(item: feed.FeedItem) -> RoomEvent:
+    match item:
+        case feed.MessageItem(message=message) if message.message_type == MessageKind.BID:
+            return BidEvent(message=message, bid=message.bid)
+        case feed.MessageItem(message=message):
+            return MessageEvent(message=message)
+        case feed.BidItem(message=message, bid=bid):
+            return BidEvent(message=message, bid=bid)
+        case feed.ReceiptItem(message_id=message_id, read_at=read_at, reader=reader):
+            return ReadReceiptEvent(message_id=strawberry.ID(str(message_id)), read_at=read_at, reader=reader)
+        case feed.WarningItem(code=code, detail=detail):
+            return WarningEvent(code=WarningCode(code), detail=detail)
+    raise TypeError(f"unknown feed item {item!r}")
+
+
+async def _events(room_feed: feed.RoomFeed, after: Cursor | None) -> AsyncGenerator[RoomEvent, None]:
+    async for item in room_feed.items(after=after):
+        yield to_event(item)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="The room's events; with `after`, every message since that cursor first.")
+    async def message_added(
+        self, info: Info, room_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[RoomEvent, None]:
+        # Checked before the stream starts, so a refusal is the operation's `error` message.
+        user = require_user(info)
+        room = await sync_to_async(selectors.room_for_participant)(room_id=room_id, user=user)
+        cursor = Cursor.decode(after) if after else None
+        return _events(feed.RoomFeed(room=room, user=user), cursor)

@@ -1,0 +1,134 @@
+"""How GraphQL reaches the schema: the HTTP view, the WebSocket consumer, and the ASGI
+middleware that reads a socket's token from the query string or the handshake header."""
+
+import logging
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from channels.security.websocket import OriginValidator
+from strawberry.channels import GraphQLWSConsumer
+from strawberry.django.views import AsyncGraphQLView
+from strawberry.exceptions import ConnectionRejectionError
+from cross_web import HTTPException
+from strawberry.types.unset import UNSET
+
+from schema.auth import authenticate_token, bearer_token
+from schema.context import Context
+from schema.errors import error_payload
+
+logger = logging.getLogger(__name__)
+
+
+async def _authenticate(token: str | None) -> tuple[object | None, str | None]:
+    if token is None:
+        return None, None
+    return await sync_to_async(authenticate_token)(token)
+
+
+class GraphQLView(AsyncGraphQLView):
+    """POST /graphql/ (JSON or multipart), GET /graphql/ from a browser for GraphiQL."""
+
+    async def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:
+        header = request.headers.get("Authorization")
+        token = bearer_token(header)
+        user, error = await _authenticate(token)
+        if header and token is None:
+            error = "Send the access token as `Authorization: Bearer <token>`."
+        return Context(request=request, user=user, auth_error=error)
+
+    async def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Strawberry answers a malformed request in plain text; clients of this API read JSON.
+        try:
+            return await self.run(request=request)
+        except HTTPException as error:
+            code = "BAD_USER_INPUT" if error.status_code == 400 else "GRAPHQL_VALIDATION_FAILED"
+            return JsonResponse({"errors": [error_payload(error.reason, code)]}, status=error.status_code)
+
+    async def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
+        bundled = settings.FRONTEND_DIST / "graphiql.html"
+        if bundled.exists():
+            return HttpResponse(bundled.read_bytes(), content_type="text/html; charset=utf-8")
+        return await super().render_graphql_ide(request)
+
+
+def graphql_http_view():
+    return csrf_exempt(GraphQLView.as_view(schema=_schema()))
+
+
+class GraphQLSocket(GraphQLWSConsumer):
+    """graphql-transport-ws (and legacy graphql-ws) on /graphql/.
+
+    The consumer itself listens to no channel layer: each subscription holds its own
+    channel (chat.realtime.RoomListener), so a broken Redis cannot kill the socket.
+    """
+
+    channel_layer_alias = "parley.socket-has-no-layer"
+
+    async def get_context(self, request, response) -> Context:
+        return Context(request=request)
+
+    async def on_ws_connect(self, context: Context):
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        supplied = next((v for k, v in params.items() if k.lower() in ("authorization", "token")), None)
+        if isinstance(supplied, str) and supplied:
+            token = bearer_token(supplied) or supplied.strip()
+            user, error = await _authenticate(token)
+        else:
+            user, error = self.scope.get("user"), self.scope.get("auth_error")
+        if user is None:
+            logger.info("socket refused", extra={"reason": error or "no token"})
+            raise ConnectionRejectionError({"message": error or "Sign in first."})
+        context.user = user
+        return UNSET
+
+
+def graphql_socket():
+    return GraphQLSocket.as_asgi(schema=_schema(), max_subscriptions_per_connection=settings.PARLEY["SUBSCRIPTIONS_PER_SOCKET"])
+
+
+class SocketTokenMiddleware:
+    """Reads `?token=` or `Authorization: Bearer` of a WebSocket handshake into the scope;
+    a token in `connection_init` still wins, and no token at all is refused there."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            token = _handshake_token(scope)
+            user, error = await _authenticate(token)
+            scope = {**scope, "user": user, "auth_error": error}
+        return await self.app(scope, receive, send)
+
+
+class SocketOriginValidator(OriginValidator):
+    """Browser sockets must come from an allowed host; a client that sends no Origin at all
+    is not a browser (no cross-site risk) and is let in."""
+
+    def __init__(self, app) -> None:
+        super().__init__(app, settings.ALLOWED_HOSTS)
+
+    def valid_origin(self, parsed_origin) -> bool:
+        return parsed_origin is None or self.validate_origin(parsed_origin)
+
+
+def _handshake_token(scope) -> str | None:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    if query.get("token"):
+        return query["token"][0]
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            return bearer_token(value.decode("latin-1"))
+    return None
+
+
+def _schema():
+    from schema import schema
+
+    return schema
+
+
+__all__ = ["GraphQLView", "GraphQLSocket", "SocketOriginValidator", "SocketTokenMiddleware", "graphql_http_view", "graphql_socket"]

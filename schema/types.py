@@ -1,0 +1,168 @@
+"""The GraphQL shapes of the chat domain. Fields read rows that the selectors already joined
+or prefetched; nothing here queries per item."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from asgiref.sync import sync_to_async
+from strawberry import auto
+from strawberry.types import Info
+
+from chat import models, selectors
+
+Role = strawberry.enum(models.Role, name="Role")
+MessageType = strawberry.enum(models.MessageType, name="MessageType")
+BidStatus = strawberry.enum(models.BidStatus, name="BidStatus")
+
+
+@strawberry_django.type(models.User, name="User")
+class User:
+    id: auto
+    username: auto
+    role: Role | None
+
+
+@strawberry_django.type(models.Attachment, name="Attachment")
+class Attachment:
+    id: auto
+    original_name: auto
+    size: int
+    content_type: auto
+
+    @strawberry.field
+    def file(self, info: Info) -> str:
+        return self.file.url
+
+
+@strawberry_django.type(models.Bid, name="Bid")
+class Bid:
+    id: auto
+    amount: Decimal
+    currency: auto
+    note: str | None
+    status: BidStatus
+    created_by: User
+    created_at: datetime
+    updated_at: datetime
+
+
+@strawberry_django.type(models.Message, name="Message")
+class Message:
+    id: auto
+    room: Annotated["ChatRoom", strawberry.lazy("schema.types")]
+    sender: User
+    text: auto
+    message_type: MessageType
+    attachments: list[Attachment]
+    delivered_at: datetime | None
+    read_at: datetime | None
+    created_at: datetime
+    client_id: str | None
+
+    @strawberry.field
+    def sender_username(self) -> str:
+        return self.sender.username
+
+    @strawberry.field
+    def bid_details(self) -> Bid | None:
+        return getattr(self, "bid", None)
+
+
+@strawberry_django.type(models.ChatRoom, name="ChatRoom")
+class ChatRoom:
+    id: auto
+    organizer: User
+    vendor: User
+    created_at: datetime
+    last_message: Message | None
+
+    @strawberry.field(description="Messages from the other participant that the caller has not read.")
+    async def unread_count(self, info: Info) -> int:
+        if hasattr(self, "unread_total"):
+            return self.unread_total
+        return await sync_to_async(selectors.room_unread_count)(room=self, user=info.context.user)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class MessageEdge:
+    cursor: str
+    node: Message
+
+
+@strawberry.type
+class MessageConnection:
+    edges: list[MessageEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class ChatRoomEdge:
+    cursor: str
+    node: ChatRoom
+
+
+@strawberry.type
+class ChatRoomConnection:
+    edges: list[ChatRoomEdge]
+    page_info: PageInfo
+
+
+def page_info(page: selectors.Page, cursors: list[str]) -> PageInfo:
+    return PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+
+
+@strawberry.type
+class AuthPayload:
+    token: str
+    refresh_token: str
+    user: User
+
+
+@strawberry.enum
+class WarningCode(Enum):
+    REALTIME_UNAVAILABLE = "REALTIME_UNAVAILABLE"
+    REALTIME_RESTORED = "REALTIME_RESTORED"
+
+
+@strawberry.type
+class MessageEvent:
+    message: Message
+
+
+@strawberry.type
+class BidEvent:
+    message: Message
+    bid: Bid
+
+
+@strawberry.type
+class ReadReceiptEvent:
+    message_id: strawberry.ID
+    read_at: datetime
+    reader: User
+
+
+@strawberry.type
+class WarningEvent:
+    code: WarningCode
+    detail: str
+
+
+RoomEvent = Annotated[MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent, strawberry.union("RoomEvent")]

@@ -16,5 +16,5 @@ schema = ParleySchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    extensions=[QueryDepthLimiter(max_depth=settings.PARLEY["QUERY_DEPTH"])],
+    extensions=[lambda: QueryDepthLimiter(max_depth=settings.PARLEY["QUERY_DEPTH"])],
 )

@@ -37,15 +37,16 @@ def tokens_refresh(*, refresh_token: str) -> Tokens:
         token = RefreshToken.objects.select_for_update().select_related("user").filter(token=refresh_token).first()
         if token is None:
             raise Unauthenticated("Invalid refresh token.")
-        if token.revoked is not None:
-            # A rotated-out token came back: either its owner retried, or someone stole it.
-            # Revoking every live token of the user ends the thief's session too.
-            RefreshToken.objects.filter(user=token.user, revoked__isnull=True).update(revoked=timezone.now())
-            raise Unauthenticated("Refresh token was revoked; sign in again.")
-        if token.is_expired() or not token.user.is_active:
-            raise Unauthenticated("Refresh token has expired; sign in again.")
-        token.revoke()
-        return tokens_issue(user=token.user)
+        if token.revoked is None and not token.is_expired() and token.user.is_active:
+            token.revoke()
+            return tokens_issue(user=token.user)
+    if token.revoked is not None:
+        # A rotated-out token came back: either its owner retried, or someone stole it.
+        # Revoking every live token of the user ends the thief's session too. Committed
+        # on its own, since the refusal below must not roll it back.
+        RefreshToken.objects.filter(user=token.user, revoked__isnull=True).update(revoked=timezone.now())
+        raise Unauthenticated("Refresh token was revoked; sign in again.")
+    raise Unauthenticated("Refresh token has expired; sign in again.")
 
 
 def token_revoke(*, refresh_token: str) -> bool:

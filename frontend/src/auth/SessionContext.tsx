@@ -5,6 +5,7 @@ import type { Session, SessionStore } from './session';
 import { requestTokens, revokeRefreshToken } from './authApi';
 
 interface SessionApi {
+  store: SessionStore;
   session: Session | null;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
@@ -34,7 +35,7 @@ export function SessionProvider({ store, children }: { store: SessionStore; chil
     await client.clearStore();
   }, [client, store]);
 
-  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  const value = useMemo(() => ({ store, session, signIn, signOut }), [store, session, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -1,0 +1,63 @@
+/** One message of the log: confirmed or pending, with attachments, bid card and receipt. */
+import type { BidFieldsFragment } from '../gql/graphql';
+import type { FeedMessage, PendingMessage } from './feedState';
+import { AttachmentView } from './AttachmentView';
+import { BidCard, type ParticipantRole } from './BidCard';
+import { formatTime } from './format';
+
+interface ConfirmedProps {
+  message: FeedMessage;
+  mine: boolean;
+  seen: boolean;
+  role: ParticipantRole;
+  onBidSaved: (bid: BidFieldsFragment) => void;
+}
+
+export function MessageItem({ message, mine, seen, role, onBidSaved }: ConfirmedProps) {
+  return (
+    <li className={`message ${mine ? 'mine' : 'theirs'}`} data-message-id={message.id}>
+      <div className="bubble">
+        {!mine && <span className="sender">{message.senderUsername}</span>}
+        {message.text && message.messageType !== 'BID' && <p className="text">{message.text}</p>}
+        {message.bidDetails && <BidCard bid={message.bidDetails} role={role} onSaved={onBidSaved} />}
+        {message.attachments.map((attachment) => (
+          <AttachmentView key={attachment.id} attachment={attachment} />
+        ))}
+        <span className="meta">
+          <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+          {seen && <span className="receipt">Seen</span>}
+        </span>
+      </div>
+    </li>
+  );
+}
+
+interface PendingProps {
+  pending: PendingMessage;
+  onRetry: (pending: PendingMessage) => void;
+}
+
+export function PendingItem({ pending, onRetry }: PendingProps) {
+  return (
+    <li className={`message mine pending ${pending.status}`} data-client-id={pending.clientId}>
+      <div className="bubble">
+        {pending.text && <p className="text">{pending.text}</p>}
+        {pending.attachments.map((attachment) => (
+          <AttachmentView key={attachment.id} attachment={attachment} />
+        ))}
+        <span className="meta">
+          {pending.status === 'sending' ? (
+            'Sending…'
+          ) : (
+            <>
+              <span className="form-error">Not sent{pending.error ? `: ${pending.error}` : ''}</span>{' '}
+              <button type="button" className="link" onClick={() => onRetry(pending)}>
+                Retry
+              </button>
+            </>
+          )}
+        </span>
+      </div>
+    </li>
+  );
+}

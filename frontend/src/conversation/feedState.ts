@@ -1,0 +1,198 @@
+/**
+ * The messages a conversation page holds, as a pure reducer: history pages, live events and
+ * optimistic sends all merge here. Messages are de-duplicated by id and ordered by
+ * (createdAt, id); pending sends follow them in the order they were made.
+ */
+import type { BidFieldsFragment, MessageAddedSubscription, MessageFieldsFragment, MessagesQuery } from '../gql/graphql';
+
+export type FeedMessage = MessageFieldsFragment;
+export type FeedAttachment = FeedMessage['attachments'][number];
+export type RoomEvent = MessageAddedSubscription['messageAdded'];
+export type MessagePage = MessagesQuery['messages'];
+
+export interface PendingMessage {
+  clientId: string;
+  text: string;
+  attachments: FeedAttachment[];
+  createdAt: string;
+  status: 'sending' | 'failed';
+  error?: string;
+}
+
+export interface FeedState {
+  messages: FeedMessage[];
+  pending: PendingMessage[];
+  /** Cursor of the oldest message held (for older pages), and whether there are older ones. */
+  oldestCursor: string | null;
+  hasOlder: boolean;
+  /** Cursor of the newest message fetched by page (for polling and the live `after`). */
+  newestCursor: string | null;
+  /** The server said realtime is unavailable (WarningEvent) and has not said it is back. */
+  realtimeWarning: boolean;
+}
+
+export type FeedAction =
+  | { type: 'historyLoaded'; page: MessagePage }
+  | { type: 'olderLoaded'; page: MessagePage }
+  | { type: 'newerLoaded'; page: MessagePage }
+  | { type: 'event'; event: RoomEvent }
+  | { type: 'socketReconnected' }
+  | { type: 'sendStarted'; pending: PendingMessage }
+  | { type: 'sendFailed'; clientId: string; error: string }
+  | { type: 'messageSaved'; message: FeedMessage }
+  | { type: 'bidSaved'; bid: BidFieldsFragment }
+  | { type: 'readUpTo'; messageId: string; readAt: string; readerId: string };
+
+export const initialFeedState: FeedState = {
+  messages: [],
+  pending: [],
+  oldestCursor: null,
+  hasOlder: false,
+  newestCursor: null,
+  realtimeWarning: false,
+};
+
+export function feedReducer(state: FeedState, action: FeedAction): FeedState {
+  switch (action.type) {
+    case 'historyLoaded':
+      return {
+        ...state,
+        messages: mergeMessages([], nodes(action.page)),
+        pending: withoutConfirmed(state.pending, nodes(action.page)),
+        oldestCursor: action.page.pageInfo.startCursor,
+        hasOlder: action.page.pageInfo.hasPreviousPage,
+        newestCursor: action.page.pageInfo.endCursor,
+      };
+    case 'olderLoaded':
+      return {
+        ...state,
+        messages: mergeMessages(state.messages, nodes(action.page)),
+        oldestCursor: action.page.pageInfo.startCursor ?? state.oldestCursor,
+        hasOlder: action.page.pageInfo.hasPreviousPage,
+      };
+    case 'newerLoaded':
+      return {
+        ...state,
+        messages: mergeMessages(state.messages, nodes(action.page)),
+        pending: withoutConfirmed(state.pending, nodes(action.page)),
+        newestCursor: action.page.pageInfo.endCursor ?? state.newestCursor,
+      };
+    case 'event':
+      return applyEvent(state, action.event);
+    case 'socketReconnected':
+      // A new socket gets a fresh subscription; the server repeats any warning still true.
+      return state.realtimeWarning ? { ...state, realtimeWarning: false } : state;
+    case 'sendStarted':
+      return {
+        ...state,
+        pending: [...state.pending.filter((p) => p.clientId !== action.pending.clientId), action.pending],
+      };
+    case 'sendFailed':
+      return {
+        ...state,
+        pending: state.pending.map((p) =>
+          p.clientId === action.clientId ? { ...p, status: 'failed', error: action.error } : p,
+        ),
+      };
+    case 'messageSaved':
+      return withMessages(state, [action.message]);
+    case 'bidSaved':
+      return { ...state, messages: state.messages.map((m) => withBid(m, action.bid)) };
+    case 'readUpTo':
+      return { ...state, messages: markReadUpTo(state.messages, action.messageId, action.readAt, action.readerId) };
+  }
+}
+
+function applyEvent(state: FeedState, event: RoomEvent): FeedState {
+  switch (event.__typename) {
+    case 'MessageEvent':
+      return withMessages(state, [event.message]);
+    case 'BidEvent':
+      return withMessages(state, [{ ...event.message, bidDetails: event.bid }]);
+    case 'ReadReceiptEvent':
+      return {
+        ...state,
+        messages: markReadUpTo(state.messages, event.messageId, event.readAt, event.reader.id),
+      };
+    case 'WarningEvent':
+      return { ...state, realtimeWarning: event.code === 'REALTIME_UNAVAILABLE' };
+  }
+}
+
+function withMessages(state: FeedState, incoming: FeedMessage[]): FeedState {
+  return {
+    ...state,
+    messages: mergeMessages(state.messages, incoming),
+    pending: withoutConfirmed(state.pending, incoming),
+  };
+}
+
+/** Upserts by id, keeping the most advanced state of each message, then sorts. */
+export function mergeMessages(current: FeedMessage[], incoming: FeedMessage[]): FeedMessage[] {
+  if (incoming.length === 0) return current;
+  const byId = new Map(current.map((m) => [m.id, m]));
+  for (const message of incoming) {
+    const held = byId.get(message.id);
+    byId.set(message.id, held ? mergeMessage(held, message) : message);
+  }
+  return [...byId.values()].sort(compareMessages);
+}
+
+/** Receipts never revert and bids only move forward, whatever order copies arrive in. */
+function mergeMessage(held: FeedMessage, incoming: FeedMessage): FeedMessage {
+  return {
+    ...incoming,
+    deliveredAt: incoming.deliveredAt ?? held.deliveredAt,
+    readAt: incoming.readAt ?? held.readAt,
+    bidDetails: newerBid(held.bidDetails, incoming.bidDetails),
+  };
+}
+
+function newerBid(held: BidFieldsFragment | null, incoming: BidFieldsFragment | null) {
+  if (!held || !incoming) return incoming ?? held;
+  return timeKey(incoming.updatedAt) >= timeKey(held.updatedAt) ? incoming : held;
+}
+
+function withBid(message: FeedMessage, bid: BidFieldsFragment): FeedMessage {
+  if (message.bidDetails?.id !== bid.id) return message;
+  return { ...message, bidDetails: newerBid(message.bidDetails, bid) };
+}
+
+/** The reader has read every message of the other participant up to `messageId`. */
+function markReadUpTo(messages: FeedMessage[], messageId: string, readAt: string, readerId: string) {
+  const upTo = messages.findIndex((m) => m.id === messageId);
+  if (upTo < 0) return messages;
+  return messages.map((m, index) =>
+    index <= upTo && m.sender.id !== readerId && !m.readAt ? { ...m, readAt, deliveredAt: m.deliveredAt ?? readAt } : m,
+  );
+}
+
+function withoutConfirmed(pending: PendingMessage[], confirmed: FeedMessage[]): PendingMessage[] {
+  if (pending.length === 0) return pending;
+  const clientIds = new Set(confirmed.map((m) => m.clientId).filter(Boolean));
+  return pending.filter((p) => !clientIds.has(p.clientId));
+}
+
+function nodes(page: MessagePage): FeedMessage[] {
+  return page.edges.map((edge) => edge.node);
+}
+
+/** Order by createdAt, then id; compares to the microsecond that ISO strings may carry. */
+export function compareMessages(a: FeedMessage, b: FeedMessage): number {
+  const byTime = timeKey(a.createdAt) - timeKey(b.createdAt);
+  if (byTime !== 0) return byTime;
+  return compareIds(a.id, b.id);
+}
+
+function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Microseconds since the epoch: Date.parse keeps milliseconds only. */
+export function timeKey(iso: string): number {
+  const ms = Date.parse(iso);
+  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
+  const micros = Number((fraction + '000000').slice(3, 6));
+  return ms * 1000 + micros;
+}

@@ -1,0 +1,153 @@
+/**
+ * The one hook that owns a conversation's realtime state: history (newest page first, older
+ * pages on demand), the live subscription started `after` the newest cursor held so nothing
+ * falls between the two, socket status, and the degraded mode. While the server reports
+ * REALTIME_UNAVAILABLE, the socket is down or the subscription failed, a fallback polls for
+ * newer messages every 8 s; it stops when realtime is restored or the socket reconnects.
+ */
+import { useCallback, useEffect, useReducer, useRef, useState, type Dispatch } from 'react';
+import { useApolloClient } from '@apollo/client/react';
+import type { ApolloClient } from '@apollo/client';
+import { useSocketStatus } from '../apollo/socketStatus';
+import { MessageAddedSubscription, MessagesQuery } from './operations';
+import { feedReducer, initialFeedState, type FeedAction, type FeedState, type MessagePage } from './feedState';
+import type { MessagesQueryVariables } from '../gql/graphql';
+
+export const PAGE_SIZE = 30;
+export const POLL_INTERVAL_MS = 8_000;
+const POLL_PAGE_SIZE = 100;
+const MAX_POLL_PAGES = 10;
+/** With no cursor to subscribe `after`, one catch-up fetch covers the subscribe race. */
+const EMPTY_ROOM_CATCH_UP_MS = 1_500;
+
+export interface RoomFeed {
+  state: FeedState;
+  status: 'loading' | 'ready' | 'error';
+  loadError: string | null;
+  loadingOlder: boolean;
+  degraded: boolean;
+  loadOlder(): Promise<void>;
+  refresh(): Promise<void>;
+  dispatch: Dispatch<FeedAction>;
+}
+
+interface LiveTarget {
+  after: string | null;
+  generation: number;
+}
+
+export function useRoomFeed(roomId: string): RoomFeed {
+  const client = useApolloClient();
+  const socketStatus = useSocketStatus();
+  const [state, dispatch] = useReducer(feedReducer, initialFeedState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [status, setStatus] = useState<RoomFeed['status']>('loading');
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [live, setLive] = useState<LiveTarget | null>(null);
+  const [subscriptionFailed, setSubscriptionFailed] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      const page = await fetchPage(client, { roomId, last: PAGE_SIZE });
+      dispatch({ type: 'historyLoaded', page });
+      setStatus('ready');
+      setLoadError(null);
+      setLive((prev) => ({ after: page.pageInfo.endCursor, generation: (prev?.generation ?? 0) + 1 }));
+    } catch (error) {
+      setLoadError(error instanceof Error ? error.message : String(error));
+      setStatus((prev) => (prev === 'ready' ? prev : 'error'));
+    }
+  }, [client, roomId]);
+
+  const loadOlder = useCallback(async () => {
+    const { oldestCursor, hasOlder } = stateRef.current;
+    if (!hasOlder || !oldestCursor) return;
+    setLoadingOlder(true);
+    try {
+      const page = await fetchPage(client, { roomId, last: PAGE_SIZE, before: oldestCursor });
+      dispatch({ type: 'olderLoaded', page });
+    } finally {
+      setLoadingOlder(false);
+    }
+  }, [client, roomId]);
+
+  const pollNewer = useCallback(async () => {
+    for (let pages = 0; pages < MAX_POLL_PAGES; pages += 1) {
+      const after = stateRef.current.newestCursor;
+      const page = after
+        ? await fetchPage(client, { roomId, first: POLL_PAGE_SIZE, after })
+        : await fetchPage(client, { roomId, last: PAGE_SIZE });
+      dispatch({ type: 'newerLoaded', page });
+      stateRef.current = feedReducer(stateRef.current, { type: 'newerLoaded', page });
+      if (!after || !page.pageInfo.hasNextPage) return;
+    }
+  }, [client, roomId]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  // The live feed, restarted whenever history is (re)loaded.
+  useEffect(() => {
+    if (!live) return;
+    const subscription = client
+      .subscribe({
+        query: MessageAddedSubscription,
+        variables: { roomId, after: live.after },
+        fetchPolicy: 'no-cache',
+      })
+      .subscribe({
+        next: (result) => {
+          if (result.data) {
+            dispatch({ type: 'event', event: result.data.messageAdded });
+            setSubscriptionFailed(false);
+          } else if (result.error) {
+            setSubscriptionFailed(true);
+          }
+        },
+        error: () => setSubscriptionFailed(true),
+        complete: () => setSubscriptionFailed(true),
+      });
+    const catchUp = live.after ? undefined : setTimeout(() => void pollNewer().catch(() => {}), EMPTY_ROOM_CATCH_UP_MS);
+    return () => {
+      clearTimeout(catchUp);
+      subscription.unsubscribe();
+    };
+  }, [client, roomId, live, pollNewer]);
+
+  // A socket that comes back resubscribes; a warning from the old one no longer holds.
+  const previousSocketStatus = useRef(socketStatus);
+  useEffect(() => {
+    if (socketStatus === 'connected' && previousSocketStatus.current !== 'connected') {
+      dispatch({ type: 'socketReconnected' });
+      setSubscriptionFailed(false);
+    }
+    previousSocketStatus.current = socketStatus;
+  }, [socketStatus]);
+
+  const degraded = status === 'ready' && (state.realtimeWarning || socketStatus === 'closed' || subscriptionFailed);
+
+  useEffect(() => {
+    if (!degraded) return;
+    const timer = setInterval(() => {
+      void pollNewer().catch(() => {
+        // The next tick tries again; the banner is already up.
+      });
+      // A subscription that ended for good is retried, from the newest cursor held.
+      if (subscriptionFailed) {
+        setLive((prev) => ({ after: stateRef.current.newestCursor, generation: (prev?.generation ?? 0) + 1 }));
+      }
+    }, POLL_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [degraded, pollNewer, subscriptionFailed]);
+
+  return { state, status, loadError, loadingOlder, degraded, loadOlder, refresh, dispatch };
+}
+
+async function fetchPage(client: ApolloClient, variables: MessagesQueryVariables): Promise<MessagePage> {
+  const { data } = await client.query({ query: MessagesQuery, variables, fetchPolicy: 'no-cache' });
+  if (!data) throw new Error('The server returned no messages');
+  return data.messages;
+}

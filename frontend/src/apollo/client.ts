@@ -11,6 +11,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { OperationTypeNode } from 'graphql';
 import type { SessionStore } from '../auth/session';
 import { SocketStatusStore } from './socketStatus';
+import { GRAPHQL_PATH, graphqlWsUrl } from './wsUrl';
 
 declare module '@apollo/client' {
   interface DefaultContext {
@@ -33,12 +34,7 @@ export interface ParleyClient {
 }
 
 export function graphqlHttpUrl(): string {
-  return '/graphql/';
-}
-
-export function graphqlWsUrl(location: Location = window.location): string {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/graphql/`;
+  return GRAPHQL_PATH;
 }
 
 export function createParleyClient(session: SessionStore): ParleyClient {
@@ -88,7 +84,7 @@ function createSocketClient(session: SessionStore, status: SocketStatusStore): C
   let forbiddenInARow = 0;
 
   const client = createClient({
-    url: graphqlWsUrl(),
+    url: () => graphqlWsUrl(window.location),
     lazy: true,
     retryAttempts: Infinity,
     retryWait: (retries) => {

@@ -131,7 +131,7 @@ export class SessionStore {
   private withLock<T>(task: () => Promise<T>): Promise<T> {
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     if (!locks) return task();
-    return locks.request('parley-token-refresh', task);
+    return locks.request('parley-token-refresh', task) as Promise<T>;
   }
 
   private adopt(session: Session | null): void {

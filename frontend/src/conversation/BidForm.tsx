@@ -56,7 +56,7 @@ export function BidForm({ roomId, onCreated }: Props) {
         <input value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       <button type="submit" disabled={loading || !amount.trim()}>
-        Send bid
+        Submit bid
       </button>
       <button type="button" className="secondary" onClick={() => setOpen(false)}>
         Cancel

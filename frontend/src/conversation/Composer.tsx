@@ -53,7 +53,7 @@ export function Composer({ uploads, ready, uploading, onFiles, onRemoveUpload, o
       onDrop={onDrop}
     >
       {uploads.length > 0 && (
-        <ul className="uploads" aria-label="Attachments to send">
+        <ul className="uploads" aria-label="Files to send">
           {uploads.map((upload) => (
             <UploadChip key={upload.key} upload={upload} onRemove={() => onRemoveUpload(upload.key)} />
           ))}

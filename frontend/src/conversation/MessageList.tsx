@@ -55,7 +55,7 @@ export function MessageList({ children, itemCount, hasOlder, loadingOlder, onLoa
           {loadingOlder ? 'Loading…' : 'Load older messages'}
         </button>
       )}
-      <ol role="log" aria-label="Messages" aria-live="polite" className="message-list">
+      <ol role="log" aria-label="Conversation history" aria-live="polite" className="message-list">
         {children}
       </ol>
     </div>

@@ -1,0 +1,114 @@
+"""The live feed through a real uvicorn server and a real graphql-transport-ws client."""
+
+import asyncio
+from contextlib import asynccontextmanager
+
+import pytest
+
+from tests.e2e.conftest import HISTORY, SEND, api
+from tests.wsclient import ROOM_EVENTS, GraphQLSocket
+
+pytestmark = pytest.mark.e2e
+
+
+@asynccontextmanager
+async def subscribed(server, token, room_id, after=None):
+    async with GraphQLSocket.connect(server.ws) as socket:
+        assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+        socket.op = await socket.subscribe(ROOM_EVENTS, {"r": room_id, "after": after})
+        yield socket
+
+
+async def send(server, pair, token, text, client_id=None):
+    result = await api(server, SEND, {"r": pair.room_id, "t": text, "c": client_id}, token=token)
+    assert "errors" not in result, result
+    return result["data"]["sendMessage"]
+
+
+async def settle():
+    # The subscription joins its group asynchronously after `subscribe`; a message sent
+    # before that is still delivered (by replay when `after` is given), but these tests
+    # check the live path, so they give the join a moment.
+    await asyncio.sleep(0.3)
+
+
+async def test_a_message_reaches_the_other_participant_with_the_mutation_payload(server, pair):
+    async with subscribed(server, pair.organizer_token, pair.room_id) as socket:
+        await settle()
+        sent = await send(server, pair, pair.vendor_token, "hello from the vendor")
+        event = await socket.next_event()
+    assert event == {"__typename": "MessageEvent", "message": sent}
+
+
+async def test_the_senders_own_socket_receives_its_message_too(server, pair):
+    async with subscribed(server, pair.vendor_token, pair.room_id) as socket:
+        await settle()
+        sent = await send(server, pair, pair.vendor_token, "echo")
+        assert (await socket.next_event())["message"]["id"] == sent["id"]
+
+
+async def test_subscribing_after_a_cursor_replays_then_goes_live_without_gap_or_duplicate(server, pair):
+    before = [await send(server, pair, pair.vendor_token, f"old {i}") for i in range(5)]
+    history = (await api(server, HISTORY, {"r": pair.room_id}, token=pair.organizer_token))["data"]["messages"]
+    cursor = history["edges"][1]["cursor"]
+    async with subscribed(server, pair.organizer_token, pair.room_id, after=cursor) as socket:
+        live = [await send(server, pair, pair.vendor_token, f"new {i}") for i in range(3)]
+        received = [(await socket.next_event())["message"]["id"] for _ in range(6)]
+        with pytest.raises(asyncio.TimeoutError):
+            await socket.next_event(timeout=0.5)
+    assert received == [m["id"] for m in before[2:] + live]
+
+
+async def test_a_retried_client_id_broadcasts_nothing_new(server, pair):
+    async with subscribed(server, pair.organizer_token, pair.room_id) as socket:
+        await settle()
+        first = await send(server, pair, pair.vendor_token, "once", client_id="k-1")
+        again = await send(server, pair, pair.vendor_token, "once", client_id="k-1")
+        assert first == again
+        assert (await socket.next_event())["message"]["id"] == first["id"]
+        with pytest.raises(asyncio.TimeoutError):
+            await socket.next_event(timeout=0.5)
+
+
+async def test_a_non_participant_subscribing_gets_not_found(server, pair):
+    async with GraphQLSocket.connect(server.ws) as socket:
+        await socket.init({"authorization": f"Bearer {pair.outsider_token}"})
+        op = await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
+        message = await socket.receive()
+    assert message["type"] == "error" and message["id"] == op
+    assert message["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_garbage_cursor_in_the_subscription_is_bad_input(server, pair):
+    async with GraphQLSocket.connect(server.ws) as socket:
+        await socket.init({"authorization": f"Bearer {pair.organizer_token}"})
+        await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id, "after": "garbage"})
+        message = await socket.receive()
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_ending_one_subscription_keeps_another_on_the_same_socket_and_room(server, pair):
+    async with subscribed(server, pair.organizer_token, pair.room_id) as socket:
+        first = socket.op
+        second = await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
+        await settle()
+        await socket.complete(first)
+        await settle()
+        sent = await send(server, pair, pair.vendor_token, "still here?")
+        message = await socket.receive()
+    assert message["id"] == second
+    assert message["payload"]["data"]["messageAdded"]["message"]["id"] == sent["id"]
+
+
+async def test_subscribers_on_two_sockets_each_get_every_message_once(server, pair):
+    async with (
+        subscribed(server, pair.organizer_token, pair.room_id) as a,
+        subscribed(server, pair.vendor_token, pair.room_id) as b,
+    ):
+        await settle()
+        sent = [await send(server, pair, token, f"m{i}") for i, token in
+                enumerate([pair.vendor_token, pair.organizer_token] * 3)]
+        for socket in (a, b):
+            got = [(await socket.next_event())["message"]["id"] for _ in sent]
+            assert got == [m["id"] for m in sent]

@@ -92,8 +92,9 @@ class RoomFeed:
             async for signal in listener.events():
                 if signal is LayerState.UNAVAILABLE:
                     yield UNAVAILABLE
-                elif signal is LayerState.RESTORED:
-                    yield RESTORED
+                elif signal in (LayerState.RESTORED, LayerState.RESYNC):
+                    if signal is LayerState.RESTORED:
+                        yield RESTORED
                     async for item in self._messages_since(self._catch_up_from()):
                         yield item
                 elif item := await self._load(signal):

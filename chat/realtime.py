@@ -68,6 +68,9 @@ async def _group_send(room_id: int, event: dict[str, Any]) -> None:
 class LayerState(Enum):
     UNAVAILABLE = "unavailable"
     RESTORED = "restored"
+    # The layer failed and answered again at once (a stale connection after a Redis
+    # restart): nothing to warn about, but events may have been lost, so catch up.
+    RESYNC = "resync"
 
 
 class RoomListener:
@@ -121,9 +124,13 @@ class RoomListener:
             try:
                 message = await self.layer.receive(self.channel)
             except LAYER_ERRORS as error:
-                logger.warning("realtime unavailable", extra={"group": self.group, "error": repr(error)})
-                self.joined = False
-                yield LayerState.UNAVAILABLE
+                self.joined = await self._join()
+                if self.joined:
+                    logger.info("realtime reconnected", extra={"group": self.group, "error": repr(error)})
+                    yield LayerState.RESYNC
+                else:
+                    logger.warning("realtime unavailable", extra={"group": self.group, "error": repr(error)})
+                    yield LayerState.UNAVAILABLE
                 continue
             if message.get("type") == EVENT_TYPE:
                 yield message

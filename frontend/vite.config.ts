@@ -19,6 +19,11 @@ export default defineConfig({
         main: resolve(import.meta.dirname, 'index.html'),
         graphiql: resolve(import.meta.dirname, 'graphiql.html'),
       },
+      onwarn(warning, warn) {
+        // GraphiQL's modules start with "use no memo" (a React Compiler hint); harmless here.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
     },
   },
   // Monaco's workers (GraphiQL's editors) are ES modules with imports of their own.

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { feedReducer, initialFeedState, type FeedState, type RoomEvent } from './feedState';
+import { makeBid, makeMessage, makePage, ORGANIZER, VENDOR } from '../test/factories';
+
+const ids = (state: FeedState) => state.messages.map((m) => m.id);
+const loaded = (...messageIds: number[]) =>
+  feedReducer(initialFeedState, { type: 'historyLoaded', page: makePage(messageIds.map((id) => makeMessage(id))).data.messages });
+const messageEvent = (message: ReturnType<typeof makeMessage>): RoomEvent => ({ __typename: 'MessageEvent', message });
+
+describe('feedReducer', () => {
+  it('merges a live message after the history it follows', () => {
+    const state = feedReducer(loaded(1, 2), { type: 'event', event: messageEvent(makeMessage(3)) });
+    expect(ids(state)).toEqual(['1', '2', '3']);
+  });
+
+  it('ignores a message it already holds, whichever way it came', () => {
+    let state = loaded(1, 2);
+    state = feedReducer(state, { type: 'event', event: messageEvent(makeMessage(2)) });
+    state = feedReducer(state, { type: 'newerLoaded', page: makePage([makeMessage(2)]).data.messages });
+    expect(ids(state)).toEqual(['1', '2']);
+  });
+
+  it('orders by createdAt, then by id when the times are equal', () => {
+    const at = '2026-01-01T12:00:00.000500+00:00';
+    let state = loaded();
+    for (const message of [
+      makeMessage(12, { createdAt: at }),
+      makeMessage(9, { createdAt: at }),
+      makeMessage(3, { createdAt: '2026-01-01T12:00:00.000400+00:00' }),
+      makeMessage(1, { createdAt: '2026-01-01T12:00:01+00:00' }),
+    ]) {
+      state = feedReducer(state, { type: 'event', event: messageEvent(message) });
+    }
+    expect(ids(state)).toEqual(['3', '9', '12', '1']);
+  });
+
+  it('keeps the oldest cursor for older pages and the newest one for polling', () => {
+    let state = feedReducer(initialFeedState, {
+      type: 'historyLoaded',
+      page: makePage([makeMessage(5), makeMessage(6)], { hasPreviousPage: true }).data.messages,
+    });
+    state = feedReducer(state, { type: 'olderLoaded', page: makePage([makeMessage(3), makeMessage(4)]).data.messages });
+    state = feedReducer(state, { type: 'newerLoaded', page: makePage([makeMessage(7)]).data.messages });
+    expect(ids(state)).toEqual(['3', '4', '5', '6', '7']);
+    expect(state.oldestCursor).toBe('c3');
+    expect(state.hasOlder).toBe(false);
+    expect(state.newestCursor).toBe('c7');
+  });
+
+  it('replaces a pending send with the server copy carrying its clientId', () => {
+    let state = feedReducer(loaded(1), {
+      type: 'sendStarted',
+      pending: { clientId: 'abc', text: 'hi', attachments: [], createdAt: new Date().toISOString(), status: 'sending' },
+    });
+    state = feedReducer(state, { type: 'event', event: messageEvent(makeMessage(2, { clientId: 'abc', sender: ORGANIZER })) });
+    expect(state.pending).toEqual([]);
+    expect(ids(state)).toEqual(['1', '2']);
+  });
+
+  it('updates the bid card from a BidEvent', () => {
+    const bidMessage = makeMessage(4, { messageType: 'BID', bidDetails: makeBid() });
+    let state = feedReducer(loaded(1), { type: 'event', event: messageEvent(bidMessage) });
+    const accepted = makeBid({ status: 'ACCEPTED', updatedAt: '2026-01-01T12:05:00+00:00' });
+    state = feedReducer(state, { type: 'event', event: { __typename: 'BidEvent', message: bidMessage, bid: accepted } });
+    expect(state.messages.find((m) => m.id === '4')?.bidDetails?.status).toBe('ACCEPTED');
+    // A stale copy of the message (e.g. from a poll) does not turn the bid back.
+    state = feedReducer(state, { type: 'newerLoaded', page: makePage([bidMessage]).data.messages });
+    expect(state.messages.find((m) => m.id === '4')?.bidDetails?.status).toBe('ACCEPTED');
+  });
+
+  it('marks the other side’s messages read up to the receipt, and never unmarks them', () => {
+    let state = loaded();
+    for (const message of [
+      makeMessage(1, { sender: ORGANIZER }),
+      makeMessage(2, { sender: VENDOR }),
+      makeMessage(3, { sender: ORGANIZER }),
+      makeMessage(4, { sender: ORGANIZER }),
+    ]) {
+      state = feedReducer(state, { type: 'event', event: messageEvent(message) });
+    }
+    const receipt: RoomEvent = { __typename: 'ReadReceiptEvent', messageId: '3', readAt: '2026-01-01T13:00:00+00:00', reader: VENDOR };
+    state = feedReducer(state, { type: 'event', event: receipt });
+    expect(state.messages.map((m) => Boolean(m.readAt))).toEqual([true, false, true, false]);
+    state = feedReducer(state, { type: 'event', event: messageEvent(makeMessage(3, { sender: ORGANIZER })) });
+    expect(state.messages[2].readAt).toBe('2026-01-01T13:00:00+00:00');
+  });
+
+  it('raises and clears the realtime warning', () => {
+    let state = feedReducer(loaded(), {
+      type: 'event',
+      event: { __typename: 'WarningEvent', code: 'REALTIME_UNAVAILABLE', detail: 'Redis is down' },
+    });
+    expect(state.realtimeWarning).toBe(true);
+    state = feedReducer(state, { type: 'event', event: { __typename: 'WarningEvent', code: 'REALTIME_RESTORED', detail: '' } });
+    expect(state.realtimeWarning).toBe(false);
+  });
+});

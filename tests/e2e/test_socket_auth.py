@@ -1,0 +1,78 @@
+"""Who may open a socket: tokens in connection_init, the query string or the handshake header;
+browsers only from allowed origins."""
+
+import time
+
+import jwt
+import pytest
+import websockets
+from django.conf import settings
+
+from tests.wsclient import ROOM_EVENTS, GraphQLSocket
+
+pytestmark = pytest.mark.e2e
+
+FORBIDDEN = 4403
+
+
+async def test_a_socket_without_a_token_is_closed_with_4403(server):
+    async with GraphQLSocket.connect(server.ws) as socket:
+        await socket.send({"type": "connection_init", "payload": {}})
+        assert await socket.closed_with() == FORBIDDEN
+
+
+@pytest.mark.parametrize("token", ["garbage", "Bearer garbage", "EXPIRED"])
+async def test_a_socket_with_a_bad_token_is_closed_with_4403(server, pair, token):
+    if token == "EXPIRED":
+        username = jwt.decode(pair.vendor_token, options={"verify_signature": False})["username"]
+        token = jwt.encode({"username": username, "exp": int(time.time()) - 5}, settings.SECRET_KEY, "HS256")
+    async with GraphQLSocket.connect(server.ws) as socket:
+        await socket.send({"type": "connection_init", "payload": {"authorization": token}})
+        assert await socket.closed_with() == FORBIDDEN
+
+
+async def test_subscribing_before_connection_init_is_refused(server, pair):
+    async with GraphQLSocket.connect(server.ws) as socket:
+        await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
+        assert await socket.closed_with() == 4401
+
+
+async def test_a_token_in_the_query_string_is_accepted(server, pair):
+    async with GraphQLSocket.connect(f"{server.ws}?token={pair.vendor_token}") as socket:
+        assert (await socket.init())["type"] == "connection_ack"
+
+
+async def test_a_token_in_the_handshake_header_is_accepted(server, pair):
+    headers = {"Authorization": f"Bearer {pair.vendor_token}"}
+    async with GraphQLSocket.connect(server.ws, additional_headers=headers) as socket:
+        assert (await socket.init())["type"] == "connection_ack"
+
+
+async def test_connection_init_token_wins_over_a_bad_query_string_token(server, pair):
+    async with GraphQLSocket.connect(f"{server.ws}?token=garbage") as socket:
+        assert (await socket.init({"Authorization": f"Bearer {pair.vendor_token}"}))["type"] == "connection_ack"
+
+
+async def test_the_legacy_graphql_ws_protocol_is_accepted_and_authenticated(server, pair):
+    async with GraphQLSocket.connect(server.ws, protocol="graphql-ws") as socket:
+        await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {pair.vendor_token}"}})
+        assert (await socket.receive())["type"] == "connection_ack"
+
+
+async def test_the_legacy_protocol_refuses_a_socket_without_a_token(server):
+    async with GraphQLSocket.connect(server.ws, protocol="graphql-ws") as socket:
+        await socket.send({"type": "connection_init", "payload": {}})
+        refusal = await socket.receive()
+        assert refusal["type"] == "connection_error"
+
+
+async def test_a_browser_from_a_foreign_origin_is_refused_at_the_handshake(server, pair):
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with GraphQLSocket.connect(server.ws, origin="https://evil.example"):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_a_browser_from_the_apps_own_origin_is_accepted(server, pair):
+    async with GraphQLSocket.connect(server.ws, origin=f"http://127.0.0.1:{server.port}") as socket:
+        assert (await socket.init({"authorization": f"Bearer {pair.vendor_token}"}))["type"] == "connection_ack"

@@ -21,9 +21,7 @@ class ChatRoom(models.Model):
     vendor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     # Denormalised so that the room list is one indexed, ordered read.
-    last_message = models.ForeignKey(
-        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    last_message = models.ForeignKey("Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_activity_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -33,9 +31,7 @@ class ChatRoom(models.Model):
             models.UniqueConstraint(
                 Least("organizer", "vendor"), Greatest("organizer", "vendor"), name="one_room_per_pair"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(organizer=models.F("vendor")), name="two_distinct_participants"
-            ),
+            models.CheckConstraint(condition=~models.Q(organizer=models.F("vendor")), name="two_distinct_participants"),
         ]
         indexes = [models.Index(fields=["-last_activity_at", "-id"], name="room_activity")]
 
@@ -88,9 +84,7 @@ def attachment_path(attachment: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="attachments")
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     storage_key = models.CharField(max_length=64)
     file = models.FileField(upload_to=attachment_path, max_length=255)
     original_name = models.CharField(max_length=255)

@@ -42,17 +42,15 @@ def page_size(value: int | None, *, default: int | None = None) -> int:
 
 
 def messages_with_payload(queryset: QuerySet[Message]) -> QuerySet[Message]:
-    return queryset.select_related(
-        "sender", "room__organizer", "room__vendor", "bid__created_by"
-    ).prefetch_related("attachments")
+    return queryset.select_related("sender", "room__organizer", "room__vendor", "bid__created_by").prefetch_related(
+        "attachments"
+    )
 
 
 def room_for_participant(*, room_id: str | int, user: User) -> ChatRoom:
     pk = parse_id(room_id, what="Room")
     room = (
-        ChatRoom.objects.select_related("organizer", "vendor")
-        .filter(Q(organizer=user) | Q(vendor=user), pk=pk)
-        .first()
+        ChatRoom.objects.select_related("organizer", "vendor").filter(Q(organizer=user) | Q(vendor=user), pk=pk).first()
     )
     if room is None:
         raise NotFound("Room not found.")
@@ -130,9 +128,7 @@ def messages_after(*, room_id: int, cursor: Cursor, limit: int) -> list[Message]
 
 
 def newest_message_cursor(*, room_id: int) -> Cursor | None:
-    newest = (
-        Message.objects.filter(room_id=room_id).order_by("-created_at", "-id").values("created_at", "id").first()
-    )
+    newest = Message.objects.filter(room_id=room_id).order_by("-created_at", "-id").values("created_at", "id").first()
     return Cursor(newest["created_at"], newest["id"]) if newest else None
 
 

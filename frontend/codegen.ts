@@ -1,15 +1,11 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { existsSync } from 'node:fs';
 
 /**
- * Types for every GraphQL document in src/, generated offline from the checked-in SDL.
- * The repository's schema.graphql is the source of truth; the contract's SDL block
- * (schema.contract.graphql) is only a stand-in for checkouts where it does not exist yet.
+ * Types for every GraphQL document in src/, generated offline from the repository's
+ * checked-in schema.graphql (the source of truth; no server is contacted).
  */
-const schema = existsSync('../schema.graphql') ? '../schema.graphql' : 'schema.contract.graphql';
-
 const config: CodegenConfig = {
-  schema,
+  schema: '../schema.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
   ignoreNoDocuments: false,
   generates: {

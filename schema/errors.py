@@ -65,4 +65,3 @@ class ParleySchema(strawberry.Schema):
                     error.message = "Internal server error."
             else:
                 logger.info("graphql error", extra={"code": code, "error_message": error.message, "path": error.path})
-

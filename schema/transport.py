@@ -5,14 +5,14 @@ import logging
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from channels.security.websocket import OriginValidator
+from cross_web import HTTPException
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from channels.security.websocket import OriginValidator
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.django.views import AsyncGraphQLView
 from strawberry.exceptions import ConnectionRejectionError
-from cross_web import HTTPException
 from strawberry.types.unset import UNSET
 
 from schema.auth import authenticate_token, bearer_token
@@ -86,7 +86,9 @@ class GraphQLSocket(GraphQLWSConsumer):
 
 
 def graphql_socket():
-    return GraphQLSocket.as_asgi(schema=_schema(), max_subscriptions_per_connection=settings.PARLEY["SUBSCRIPTIONS_PER_SOCKET"])
+    return GraphQLSocket.as_asgi(
+        schema=_schema(), max_subscriptions_per_connection=settings.PARLEY["SUBSCRIPTIONS_PER_SOCKET"]
+    )
 
 
 class SocketTokenMiddleware:
@@ -131,4 +133,11 @@ def _schema():
     return schema
 
 
-__all__ = ["GraphQLView", "GraphQLSocket", "SocketOriginValidator", "SocketTokenMiddleware", "graphql_http_view", "graphql_socket"]
+__all__ = [
+    "GraphQLView",
+    "GraphQLSocket",
+    "SocketOriginValidator",
+    "SocketTokenMiddleware",
+    "graphql_http_view",
+    "graphql_socket",
+]

@@ -65,5 +65,3 @@ def room_touch(*, room: ChatRoom, message: Message) -> None:
     """Make the message the room's latest activity, inside the caller's transaction."""
     ChatRoom.objects.filter(pk=room.pk).update(last_message=message, last_activity_at=message.created_at)
     room.last_message, room.last_activity_at = message, message.created_at
-
-

@@ -107,8 +107,10 @@ async def test_subscribers_on_two_sockets_each_get_every_message_once(server, pa
         subscribed(server, pair.vendor_token, pair.room_id) as b,
     ):
         await settle()
-        sent = [await send(server, pair, token, f"m{i}") for i, token in
-                enumerate([pair.vendor_token, pair.organizer_token] * 3)]
+        sent = [
+            await send(server, pair, token, f"m{i}")
+            for i, token in enumerate([pair.vendor_token, pair.organizer_token] * 3)
+        ]
         for socket in (a, b):
             got = [(await socket.next_event())["message"]["id"] for _ in sent]
             assert got == [m["id"] for m in sent]

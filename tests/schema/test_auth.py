@@ -11,10 +11,14 @@ from tests.graphql import gql
 
 pytestmark = pytest.mark.django_db
 
-TOKEN_AUTH = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token refreshToken user { username } } }"
+TOKEN_AUTH = """mutation($u: String!, $p: String!) {
+  tokenAuth(username: $u, password: $p) { token refreshToken user { username } }
+}"""
 REFRESH = "mutation($t: String!) { refreshToken(refreshToken: $t) { token refreshToken user { username } } }"
 REVOKE = "mutation($t: String!) { revokeToken(refreshToken: $t) }"
-REGISTER = "mutation($u: String!, $p: String!, $r: Role!) { register(username: $u, password: $p, role: $r) { token user { username role } } }"
+REGISTER = """mutation($u: String!, $p: String!, $r: Role!) {
+  register(username: $u, password: $p, role: $r) { token user { username role } }
+}"""
 ME = "{ me { username } }"
 
 
@@ -48,7 +52,9 @@ def test_register_creates_the_user_with_a_hashed_password(client):
     assert stored.password != PASSWORD and stored.check_password(PASSWORD)
 
 
-@pytest.mark.parametrize("username, password", [("taken", PASSWORD), ("TAKEN", PASSWORD), ("fresh", "123"), ("", PASSWORD)])
+@pytest.mark.parametrize(
+    "username, password", [("taken", PASSWORD), ("TAKEN", PASSWORD), ("fresh", "123"), ("", PASSWORD)]
+)
 def test_register_with_a_taken_name_or_weak_password_is_bad_input_and_writes_nothing(client, username, password):
     UserFactory(username="taken")
     result = gql(client, REGISTER, {"u": username, "p": password, "r": "ORGANIZER"})

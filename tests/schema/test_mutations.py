@@ -159,4 +159,3 @@ def test_malformed_json_is_a_json_bad_input_error_and_writes_nothing(client):
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert Message.objects.count() == 1
-

@@ -169,7 +169,10 @@ def test_rooms_costs_the_same_number_of_queries_at_any_size(client, django_asser
 
 def test_query_deeper_than_the_limit_is_a_validation_error(client):
     user = UserFactory()
-    deep = "{ rooms { edges { node { lastMessage { room { lastMessage { room { lastMessage { room { lastMessage { room { id } } } } } } } } } } } }"
+    deep = (
+        "{ rooms { edges { node { lastMessage { room { lastMessage { room {"
+        + " lastMessage { room { lastMessage { room { id } } } } } } } } } } } }"
+    )
     assert gql(client, deep, user=user).code == "GRAPHQL_VALIDATION_FAILED"
 
 

@@ -17,6 +17,7 @@ import type { BidFieldsFragment } from '../gql/graphql';
 import type { Draft } from './useSendMessage';
 import type { FeedMessage } from './feedState';
 import { useCurrentUser, useSession } from '../auth/SessionContext';
+import { useSocketStatus } from '../apollo/socketStatus';
 
 export function ConversationRoute() {
   const { roomId = '' } = useParams();
@@ -50,6 +51,7 @@ interface ConversationProps {
 
 function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
   const { store } = useSession();
+  const socketStatus = useSocketStatus();
   const feed = useRoomFeed(roomId);
   const { state, dispatch } = feed;
   const { send, retry } = useSendMessage(roomId, dispatch);
@@ -66,7 +68,7 @@ function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
   }
 
   return (
-    <main className="conversation">
+    <main className="conversation" data-socket={socketStatus} data-realtime={feed.degraded ? 'polling' : 'live'}>
       <header className="conversation-header">
         <Link to="/" aria-label="Back to conversations">
           ←

@@ -16,6 +16,7 @@ from chat import selectors
 from chat.cursors import Cursor, message_cursor
 from chat.models import Bid, ChatRoom, Message, User
 from chat.realtime import LayerState, RoomListener
+from chat.services.receipts import messages_mark_delivered
 
 REPLAY_BATCH = 100
 SEEN_IDS_KEPT = 10_000
@@ -113,9 +114,10 @@ class RoomFeed:
             batch = await sync_to_async(selectors.messages_after)(
                 room_id=self.room.pk, cursor=since, limit=REPLAY_BATCH
             )
-            for message in batch:
-                if item := self._accept(message):
-                    yield item
+            items = [item for message in batch if (item := self._accept(message))]
+            await self._delivered([item.message for item in items])
+            for item in items:
+                yield item
             if len(batch) < REPLAY_BATCH:
                 return
             since = message_cursor(batch[-1])
@@ -142,4 +144,12 @@ class RoomFeed:
             # A change to an existing bid: the message is known, the bid is news.
             message.room = self.room
             return BidItem(message, message.bid)
-        return self._accept(message)
+        item = self._accept(message)
+        if item is not None:
+            await self._delivered([message])
+        return item
+
+    async def _delivered(self, messages: list[Message]) -> None:
+        # Reaching the recipient's subscription is delivery; one UPDATE per batch.
+        if any(m.sender_id != self.user.pk and m.delivered_at is None for m in messages):
+            await sync_to_async(messages_mark_delivered)(messages=messages, recipient=self.user)

@@ -10,11 +10,11 @@ django_asgi = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from schema.transport import SocketOriginValidator, SocketTokenMiddleware, graphql_socket  # noqa: E402
+from schema.transport import BodySizeLimit, SocketOriginValidator, SocketTokenMiddleware, graphql_socket  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi,
+        "http": BodySizeLimit(django_asgi),
         "websocket": SocketOriginValidator(
             SocketTokenMiddleware(URLRouter([re_path(r"^graphql/?$", graphql_socket())]))
         ),

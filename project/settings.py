@@ -154,7 +154,37 @@ PARLEY = {
     "CATCH_UP_LOOKBACK_SECONDS": env_int("PARLEY_CATCH_UP_LOOKBACK_SECONDS", 10),
     "REALTIME_RETRY_SECONDS": float(os.environ.get("PARLEY_REALTIME_RETRY_SECONDS", "1")),
     "BROADCAST_TIMEOUT_SECONDS": float(os.environ.get("PARLEY_BROADCAST_TIMEOUT_SECONDS", "2")),
+    "ATTACHMENT_MAX_BYTES": env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+    "ATTACHMENTS_PER_MESSAGE": env_int("PARLEY_ATTACHMENTS_PER_MESSAGE", 10),
+    "ATTACHMENT_LINK_SECONDS": env_int("PARLEY_ATTACHMENT_LINK_SECONDS", 60 * 60),
+    "ATTACHMENT_UNUSED_HOURS": env_int("PARLEY_ATTACHMENT_UNUSED_HOURS", 24),
+    # Sniffed from the bytes, never taken from the client. No SVG or HTML: both can script.
+    "ATTACHMENT_TYPES": env_list(
+        "PARLEY_ATTACHMENT_TYPES",
+        [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "application/pdf",
+            "text/plain",
+            "text/csv",
+            "application/msword",
+            "application/vnd.ms-excel",
+            "application/vnd.ms-powerpoint",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "application/vnd.oasis.opendocument.text",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            "application/vnd.oasis.opendocument.presentation",
+        ],
+    ),
+    # A JSON request body; a multipart one may carry one attachment more.
+    "BODY_MAX_BYTES": env_int("PARLEY_BODY_MAX_BYTES", 1024 * 1024),
 }
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = PARLEY["BODY_MAX_BYTES"]
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from chat.views import attachment_download
 from schema.transport import graphql_http_view
 
 urlpatterns = [
     path("graphql/", graphql_http_view()),
+    path("attachments/<str:token>", attachment_download, name="attachment-download"),
 ]

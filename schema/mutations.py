@@ -1,13 +1,16 @@
-"""Writes on rooms and messages: check who asks, call one service."""
+"""Writes on rooms, messages, attachments, bids and receipts: check who asks, call one service."""
+
+from decimal import Decimal
 
 import strawberry
 import strawberry_django
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from chat import selectors
-from chat.services import messages, rooms
+from chat.services import attachments, bids, messages, receipts, rooms
 from schema.context import require_user
-from schema.types import ChatRoom, Message, MessageType
+from schema.types import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, ReadReceiptEvent
 
 
 @strawberry.type
@@ -31,12 +34,50 @@ class Mutation:
         client_id: str | None = None,
     ) -> Message:
         user = require_user(info)
-        room = selectors.room_for_participant(room_id=room_id, user=user)
         return messages.message_send(
-            room=room,
+            room=selectors.room_for_participant(room_id=room_id, user=user),
             sender=user,
             text=text,
             attachment_ids=attachment_ids,
             message_type=(message_type or MessageType.TEXT).value,
             client_id=client_id,
+        )
+
+    @strawberry_django.mutation(description="Store a file for the room; attach it with sendMessage(attachmentIds).")
+    def upload_attachment(self, info: Info, room_id: strawberry.ID, file: Upload) -> Attachment:
+        user = require_user(info)
+        room = selectors.room_for_participant(room_id=room_id, user=user)
+        return attachments.attachment_upload(room=room, uploader=user, file=file)
+
+    @strawberry_django.mutation(description="The room's vendor proposes a price, posted as a BID message.")
+    def create_bid(
+        self, info: Info, room_id: strawberry.ID, amount: Decimal, currency: str | None = "USD", note: str | None = None
+    ) -> Message:
+        user = require_user(info)
+        room = selectors.room_for_participant(room_id=room_id, user=user)
+        return bids.bid_create(room=room, vendor=user, amount=amount, currency=currency, note=note)
+
+    @strawberry_django.mutation(
+        description="Vendor: revise or withdraw a pending bid; organizer: accept or decline it."
+    )
+    def update_bid(
+        self,
+        info: Info,
+        bid_id: strawberry.ID,
+        status: BidStatus | None = None,
+        amount: Decimal | None = None,
+        note: str | None = None,
+    ) -> Bid:
+        change = bids.BidChange(status=status.value if status else None, amount=amount, note=note)
+        return bids.bid_update(bid_id=bid_id, user=require_user(info), change=change)
+
+    @strawberry_django.mutation(description="Mark the other participant's messages read, up to one (all if omitted).")
+    def mark_read(
+        self, info: Info, room_id: strawberry.ID, up_to_message_id: strawberry.ID | None = None
+    ) -> ReadReceiptEvent:
+        user = require_user(info)
+        room = selectors.room_for_participant(room_id=room_id, user=user)
+        receipt = receipts.messages_mark_read(room=room, reader=user, up_to_message_id=up_to_message_id)
+        return ReadReceiptEvent(
+            message_id=strawberry.ID(str(receipt.message_id)), read_at=receipt.read_at, reader=receipt.reader
         )

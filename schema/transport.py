@@ -1,6 +1,7 @@
 """How GraphQL reaches the schema: the HTTP view, the WebSocket consumer, and the ASGI
-middleware that reads a socket's token from the query string or the handshake header."""
+middleware around them (body size, socket token, socket origin)."""
 
+import json
 import logging
 from urllib.parse import parse_qs
 
@@ -55,7 +56,7 @@ class GraphQLView(AsyncGraphQLView):
 
 
 def graphql_http_view():
-    return csrf_exempt(GraphQLView.as_view(schema=_schema()))
+    return csrf_exempt(GraphQLView.as_view(schema=_schema(), multipart_uploads_enabled=True))
 
 
 class GraphQLSocket(GraphQLWSConsumer):
@@ -104,6 +105,58 @@ class SocketTokenMiddleware:
             user, error = await _authenticate(token)
             scope = {**scope, "user": user, "auth_error": error}
         return await self.app(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Refuses an oversized request body while it streams in: by its Content-Length before a
+    byte is read, or by counting the bytes of a chunked body, so none is held whole."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers", []))
+        limit = settings.PARLEY["BODY_MAX_BYTES"]
+        if headers.get(b"content-type", b"").startswith(b"multipart/"):
+            limit += settings.PARLEY["ATTACHMENT_MAX_BYTES"]
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            return await self._refuse(send, limit)
+        received = 0
+
+        async def counted_receive():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted_receive, send)
+        except BodyTooLarge:
+            await self._refuse(send, limit)
+
+    @staticmethod
+    async def _refuse(send, limit: int) -> None:
+        logger.info("request body too large", extra={"limit": limit})
+        body = json.dumps(
+            {"errors": [error_payload(f"The request body is larger than {limit} bytes.", "BAD_USER_INPUT")]}
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body.encode()})
 
 
 class SocketOriginValidator(OriginValidator):

@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from strawberry import auto
 from strawberry.types import Info
 
-from chat import models, selectors
+from chat import links, models, selectors
 
 Role = strawberry.enum(models.Role, name="Role")
 MessageType = strawberry.enum(models.MessageType, name="MessageType")
@@ -33,9 +33,9 @@ class Attachment:
     size: int
     content_type: auto
 
-    @strawberry.field
-    def file(self, info: Info) -> str:
-        return self.file.url
+    @strawberry.field(description="A signed link that works for a limited time, without headers.")
+    def file(self) -> str:
+        return links.attachment_url(self)
 
 
 @strawberry_django.type(models.Bid, name="Bid")

@@ -7,6 +7,7 @@ from chat import realtime
 from chat.errors import InvalidInput
 from chat.models import ChatRoom, Message, MessageType, User
 from chat.selectors import message_with_payload
+from chat.services.attachments import attachments_attach, attachments_check
 
 CLIENT_ID_MAX = 64
 
@@ -41,9 +42,8 @@ def message_send(
         raise InvalidInput("Only TEXT messages can be sent; bids are made with createBid.")
     if client_id is not None and not 1 <= len(client_id) <= CLIENT_ID_MAX:
         raise InvalidInput(f"clientId must be 1 to {CLIENT_ID_MAX} characters.")
-    if attachment_ids:
-        raise InvalidInput("Attachments are not supported yet.")
-    clean = _clean_text(text, required=True)
+    ids = attachments_check(attachment_ids or [])
+    clean = _clean_text(text, required=not ids)
     if previous := _previous_send(room=room, sender=sender, client_id=client_id):
         return previous
     try:
@@ -51,6 +51,8 @@ def message_send(
             message = Message.objects.create(
                 room=room, sender=sender, text=clean, message_type=message_type, client_id=client_id
             )
+            if ids:
+                attachments_attach(message=message, ids=ids)
             room_touch(room=room, message=message)
             realtime.publish_after_commit(room.pk, realtime.message_event(message))
     except IntegrityError:

@@ -63,7 +63,7 @@ export async function sendText(page: Page, text: string): Promise<void> {
 
 /** Waits until the conversation has loaded and its socket is connected, with no banner. */
 export async function waitForLive(page: Page): Promise<void> {
-  await expect(page.getByRole('log')).toBeVisible();
+  await expect(page.getByRole('log')).toBeAttached();
   await expect(page.locator('main[data-socket="connected"][data-realtime="live"]')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
 }

@@ -1,0 +1,116 @@
+"""Uploads: sniffed, allow-listed, stored under a name of ours; attached to a message once."""
+
+import logging
+import mimetypes
+import secrets
+import unicodedata
+from datetime import timedelta
+from pathlib import PurePosixPath, PureWindowsPath
+
+import magic
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from chat.errors import InvalidInput
+from chat.models import Attachment, ChatRoom, Message, User
+
+logger = logging.getLogger(__name__)
+
+SNIFF_BYTES = 256 * 1024
+NAME_MAX = 255
+
+
+def _clean_name(name: str) -> str:
+    # Only ever shown and offered as a download name, never used as a path.
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return (base or "file")[:NAME_MAX]
+
+
+def _sniff(file) -> str:
+    file.seek(0)
+    head = file.read(SNIFF_BYTES)
+    file.seek(0)
+    return magic.from_buffer(head, mime=True)
+
+
+def _matches_name(name: str, sniffed: str) -> bool:
+    claimed, _ = mimetypes.guess_type(name, strict=False)
+    if claimed is None:
+        return True
+    if claimed == sniffed:
+        return True
+    # A .csv or .log is plain text to the sniffer.
+    return claimed.startswith("text/") and sniffed in ("text/plain", "text/csv")
+
+
+def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
+    limit = settings.PARLEY["ATTACHMENT_MAX_BYTES"]
+    if file.size > limit:
+        raise InvalidInput(f"A file can be at most {limit} bytes.")
+    if file.size == 0:
+        raise InvalidInput("The file is empty.")
+    name = _clean_name(getattr(file, "name", ""))
+    content_type = _sniff(file)
+    if content_type not in settings.PARLEY["ATTACHMENT_TYPES"]:
+        raise InvalidInput(f"Files of type {content_type} are not accepted.")
+    if not _matches_name(name, content_type):
+        raise InvalidInput("The file's content does not match its name.")
+    attachment = Attachment(
+        room=room,
+        uploaded_by=uploader,
+        storage_key=secrets.token_hex(16),
+        original_name=name,
+        size=file.size,
+        content_type=content_type,
+    )
+    attachment.file.save(attachment.storage_key, File(file), save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def _parse_ids(values: list[str]) -> list[int]:
+    try:
+        ids = [int(value) for value in values]
+    except (TypeError, ValueError):
+        raise InvalidInput("Attachment ids must be numbers.") from None
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("An attachment can be attached once.")
+    return ids
+
+
+def attachments_check(attachment_ids: list[str]) -> list[int]:
+    ids = _parse_ids(attachment_ids)
+    limit = settings.PARLEY["ATTACHMENTS_PER_MESSAGE"]
+    if len(ids) > limit:
+        raise InvalidInput(f"A message can carry at most {limit} attachments.")
+    return ids
+
+
+def attachments_attach(*, message: Message, ids: list[int]) -> None:
+    """Inside the message's transaction: attach every one or fail (and roll the message back)."""
+    # One conditional UPDATE: an attachment used by a concurrent send no longer matches.
+    attached = Attachment.objects.filter(
+        pk__in=ids, room_id=message.room_id, uploaded_by_id=message.sender_id, message__isnull=True
+    ).update(message=message)
+    if attached != len(ids):
+        raise InvalidInput("Attachments must be your own unused uploads to this room.")
+
+
+def attachments_purge_unused(*, older_than: timedelta | None = None) -> int:
+    age = older_than or timedelta(hours=settings.PARLEY["ATTACHMENT_UNUSED_HOURS"])
+    stale = Attachment.objects.filter(message__isnull=True, created_at__lt=timezone.now() - age)
+    removed = 0
+    for attachment in stale.iterator():
+        attachment.file.delete(save=False)
+        attachment.delete()
+        removed += 1
+    logger.info("unused attachments removed", extra={"count": removed})
+    return removed

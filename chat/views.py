@@ -1,0 +1,29 @@
+"""Serves an attachment to whoever holds a valid link, as a download that cannot be sniffed
+into something executable."""
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+from chat.errors import NotFound
+from chat.links import attachment_from_link
+
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+
+@require_GET
+def attachment_download(request: HttpRequest, token: str) -> FileResponse:
+    try:
+        attachment = attachment_from_link(token)
+        handle = attachment.file.open("rb")
+    except (NotFound, FileNotFoundError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type not in INLINE_TYPES,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

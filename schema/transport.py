@@ -146,17 +146,15 @@ class BodySizeLimit:
     @staticmethod
     async def _refuse(send, limit: int) -> None:
         logger.info("request body too large", extra={"limit": limit})
-        body = json.dumps(
-            {"errors": [error_payload(f"The request body is larger than {limit} bytes.", "BAD_USER_INPUT")]}
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body.encode()})
+        error = error_payload(f"The request body is larger than {limit} bytes.", "BAD_USER_INPUT")
+        body = json.dumps({"errors": [error]}).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 class SocketOriginValidator(OriginValidator):

@@ -1,9 +1,12 @@
 """Rows for tests, built through the models (and the services where a rule applies)."""
 
+from decimal import Decimal
+
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from chat.models import ChatRoom, Message, Role, User
+from chat.models import Attachment, Bid, ChatRoom, Message, MessageType, Role, User
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -43,3 +46,27 @@ class MessageFactory(factory.django.DjangoModelFactory):
     sender = factory.LazyAttribute(lambda m: m.room.organizer)
     text = factory.Sequence(lambda n: f"message {n}")
     created_at = factory.LazyFunction(timezone.now)
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    room = factory.SubFactory(RoomFactory)
+    uploaded_by = factory.LazyAttribute(lambda a: a.room.vendor)
+    storage_key = factory.Sequence(lambda n: f"key{n:08d}")
+    file = factory.LazyAttribute(lambda a: ContentFile(b"plain text\n", name=a.storage_key))
+    original_name = "notes.txt"
+    size = 11
+    content_type = "text/plain"
+
+
+class BidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bid
+
+    message = factory.SubFactory(
+        MessageFactory, message_type=MessageType.BID, sender=factory.LazyAttribute(lambda m: m.room.vendor)
+    )
+    amount = Decimal("1250.00")
+    created_by = factory.LazyAttribute(lambda b: b.message.room.vendor)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from chat.services.messages import message_send
-from tests.factories import MessageFactory, RoomFactory, UserFactory, VendorFactory
+from tests.factories import AttachmentFactory, BidFactory, MessageFactory, RoomFactory, UserFactory, VendorFactory
 from tests.graphql import gql
 
 pytestmark = pytest.mark.django_db
@@ -12,24 +12,34 @@ pytestmark = pytest.mark.django_db
 PAGE = """query($r: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   messages(roomId: $r, first: $first, after: $after, last: $last, before: $before) {
     edges { cursor node { id text senderUsername sender { username } room { id }
-                          attachments { id } bidDetails { id } } }
+                          attachments { id file originalName size contentType }
+                          bidDetails { id amount currency status createdBy { username } } } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }"""
 ROOMS = """query($first: Int, $after: String) {
   rooms(first: $first, after: $after) {
     edges { cursor node { id organizer { username } vendor { username } unreadCount
-                          lastMessage { id text sender { username } attachments { id } bidDetails { id } } } }
+                          lastMessage { id text sender { username } attachments { id file size }
+                                        bidDetails { id amount status createdBy { username } } } } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
 
 
-def room_with_messages(n: int):
+def room_with_messages(n: int, *, extras: bool = False):
+    """A room of n messages; with extras, every third carries an attachment and every
+    fifth is a bid, so that the payload's every part is exercised."""
     room = RoomFactory()
     start = timezone.now() - timedelta(hours=1)
     for i in range(n):
-        MessageFactory(room=room, text=f"m{i}", created_at=start + timedelta(seconds=i))
+        at = start + timedelta(seconds=i)
+        if extras and i % 5 == 4:
+            BidFactory(message__room=room, message__text=f"m{i}", message__created_at=at)
+            continue
+        message = MessageFactory(room=room, text=f"m{i}", created_at=at)
+        if extras and i % 3 == 0:
+            AttachmentFactory(room=room, message=message, uploaded_by=room.organizer)
     return room
 
 
@@ -148,7 +158,7 @@ def test_rooms_page_with_after(client):
 
 @pytest.mark.parametrize("size", [1, 100])
 def test_messages_page_costs_the_same_number_of_queries_at_any_size(client, django_assert_num_queries, size):
-    room = room_with_messages(size)
+    room = room_with_messages(size, extras=True)
     # user, room, page, attachments, and one UPDATE stamping deliveredAt on the whole page
     with django_assert_num_queries(5):
         result = gql(client, PAGE, {"r": room.pk, "last": size}, user=room.vendor)
@@ -161,9 +171,15 @@ def test_messages_page_costs_the_same_number_of_queries_at_any_size(client, djan
 @pytest.mark.parametrize("count", [1, 30])
 def test_rooms_costs_the_same_number_of_queries_at_any_size(client, django_assert_num_queries, count):
     me = UserFactory()
-    for _ in range(count):
+    for i in range(count):
         room = RoomFactory(organizer=me)
-        message_send(room=room, sender=room.vendor, text="hello")
+        message = message_send(room=room, sender=room.vendor, text="hello")
+        AttachmentFactory(room=room, message=message)
+        if i % 2:
+            BidFactory(message__room=room)
+            room.refresh_from_db()
+            room.last_message = room.messages.order_by("-id").first()
+            room.save()
     # user, rooms (with last message and unread count), last messages' attachments
     with django_assert_num_queries(3):
         result = gql(client, ROOMS, user=me)

@@ -10,6 +10,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.utils.dateparse import parse_datetime
 
 from chat import selectors
@@ -56,6 +57,23 @@ UNAVAILABLE = WarningItem(
 RESTORED = WarningItem("REALTIME_RESTORED", "Live updates are back; missed messages follow.")
 
 
+def _reconnecting(fn):
+    def call(**kwargs):
+        try:
+            return fn(**kwargs)
+        except (OperationalError, InterfaceError):
+            # A subscription outlives database connections: after a database restart the
+            # thread's connection is dead, so drop it and try once on a fresh one.
+            connection.close()
+            return fn(**kwargs)
+
+    return call
+
+
+def _db(fn):
+    return sync_to_async(_reconnecting(fn))
+
+
 class SeenIds:
     """The ids already yielded, bounded: old ids fall out once far behind the live edge."""
 
@@ -82,7 +100,7 @@ class RoomFeed:
 
     async def items(self, *, after: Cursor | None) -> AsyncIterator[FeedItem]:
         if after is None:
-            after = await sync_to_async(selectors.newest_message_cursor)(room_id=self.room.pk)
+            after = await _db(selectors.newest_message_cursor)(room_id=self.room.pk)
         if after is not None:
             self.floor = self.newest = after
         async with RoomListener(self.room.pk) as listener:
@@ -111,9 +129,7 @@ class RoomFeed:
 
     async def _messages_since(self, since: Cursor) -> AsyncIterator[FeedItem]:
         while True:
-            batch = await sync_to_async(selectors.messages_after)(
-                room_id=self.room.pk, cursor=since, limit=REPLAY_BATCH
-            )
+            batch = await _db(selectors.messages_after)(room_id=self.room.pk, cursor=since, limit=REPLAY_BATCH)
             items = [item for message in batch if (item := self._accept(message))]
             await self._delivered([item.message for item in items])
             for item in items:
@@ -137,7 +153,7 @@ class RoomFeed:
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor
             return ReceiptItem(event["message_id"], parse_datetime(event["read_at"]), reader)
-        message = await sync_to_async(selectors.message_with_payload)(message_id=event["message_id"])
+        message = await _db(selectors.message_with_payload)(message_id=event["message_id"])
         if message is None or message.room_id != self.room.pk:
             return None
         if kind == "bid" and not event.get("created"):
@@ -152,4 +168,4 @@ class RoomFeed:
     async def _delivered(self, messages: list[Message]) -> None:
         # Reaching the recipient's subscription is delivery; one UPDATE per batch.
         if any(m.sender_id != self.user.pk and m.delivered_at is None for m in messages):
-            await sync_to_async(messages_mark_delivered)(messages=messages, recipient=self.user)
+            await _db(messages_mark_delivered)(messages=messages, recipient=self.user)

@@ -118,8 +118,13 @@ FRONTEND_DIST = Path(os.environ.get("PARLEY_FRONTEND_DIST") or BASE_DIR / "front
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 CHANNEL_LAYER_BACKEND = os.environ.get("PARLEY_CHANNEL_LAYER", "redis")
+# Each subscription's channel holds at most `capacity` undelivered events: memory stays bounded
+# whatever a slow client does, and a subscriber that falls behind catches up from history.
+CHANNEL_CAPACITY = env_int("PARLEY_CHANNEL_CAPACITY", 1000)
 if REDIS_URL is None:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
+    }
 elif CHANNEL_LAYER_BACKEND == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
@@ -131,7 +136,7 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY, "expiry": 60},
         }
     }
 
@@ -195,5 +200,9 @@ LOGGING = {
     "loggers": {
         # Strawberry logs every GraphQL error; ours are logged once, classified, in schema.errors.
         "strawberry.execution": {"level": "CRITICAL"},
+        # uvicorn set up its own plain-text handlers before Django started: take them over.
+        "uvicorn": {"handlers": ["console"], "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "propagate": False},
     },
 }

@@ -8,6 +8,7 @@ import logging
 
 import strawberry
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from graphql import GraphQLError, GraphQLSyntaxError
 from graphql_jwt.exceptions import JSONWebTokenError
 from strawberry.types import ExecutionContext
@@ -24,6 +25,9 @@ CODES: dict[type[Exception], str] = {
     domain.RateLimited: "RATE_LIMITED",
     JSONWebTokenError: "UNAUTHENTICATED",
 }
+
+
+DATABASE_DOWN = "The database is unavailable; nothing was written. Try again shortly."
 
 
 def classify(error: GraphQLError) -> str:
@@ -55,7 +59,11 @@ class ParleySchema(strawberry.Schema):
             if isinstance(error.original_error, domain.RateLimited):
                 extensions["retryAfter"] = round(error.original_error.retry_after, 3)
             error.extensions = extensions
-            if code == "INTERNAL_SERVER_ERROR":
+            if isinstance(error.original_error, OperationalError | InterfaceError):
+                logger.warning("database unavailable", extra={"error": repr(error.original_error), "path": error.path})
+                error.message = DATABASE_DOWN
+                extensions["retryable"] = True
+            elif code == "INTERNAL_SERVER_ERROR":
                 logger.error(
                     "unexpected error in a GraphQL operation",
                     exc_info=error.original_error or error,

@@ -13,6 +13,7 @@ from strawberry import auto
 from strawberry.types import Info
 
 from chat import links, models, selectors
+from chat.cursors import message_cursor
 
 Role = strawberry.enum(models.Role, name="Role")
 MessageType = strawberry.enum(models.MessageType, name="MessageType")
@@ -145,11 +146,19 @@ class WarningCode(Enum):
 class MessageEvent:
     message: Message
 
+    @strawberry.field(description="The message's history cursor: resubscribe with `after` to resume here.")
+    def cursor(self) -> str:
+        return message_cursor(self.message).encode()
+
 
 @strawberry.type
 class BidEvent:
     message: Message
     bid: Bid
+
+    @strawberry.field(description="The bid message's history cursor.")
+    def cursor(self) -> str:
+        return message_cursor(self.message).encode()
 
 
 @strawberry.type

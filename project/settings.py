@@ -185,6 +185,14 @@ PARLEY = {
             "application/vnd.oasis.opendocument.presentation",
         ],
     ),
+    # sendMessage per user: a burst, then a steady rate (0 turns the limit off).
+    "SEND_BURST": env_int("PARLEY_SEND_BURST", 20),
+    "SEND_RATE_PER_SECOND": float(os.environ.get("PARLEY_SEND_RATE_PER_SECOND", "5")),
+    "QUERY_TOKENS": env_int("PARLEY_QUERY_TOKENS", 5000),
+    "QUERY_ALIASES": env_int("PARLEY_QUERY_ALIASES", 30),
+    "CONNECTION_INIT_TIMEOUT_SECONDS": env_int("PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS", 10),
+    "GRAPHIQL": env_bool("PARLEY_GRAPHIQL", True),
+    "INTROSPECTION": env_bool("PARLEY_INTROSPECTION", True),
     # A JSON request body; a multipart one may carry one attachment more.
     "BODY_MAX_BYTES": env_int("PARLEY_BODY_MAX_BYTES", 1024 * 1024),
 }

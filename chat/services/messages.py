@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from chat import realtime
 from chat.errors import InvalidInput
+from chat.ratelimit import send_budget_take
 from chat.models import ChatRoom, Message, MessageType, User
 from chat.selectors import message_with_payload
 from chat.services.attachments import attachments_attach, attachments_check
@@ -46,6 +47,7 @@ def message_send(
     clean = _clean_text(text, required=not ids)
     if previous := _previous_send(room=room, sender=sender, client_id=client_id):
         return previous
+    send_budget_take(user_id=sender.pk)
     try:
         with transaction.atomic():
             message = Message.objects.create(

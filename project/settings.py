@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
     "channels",
+    "corsheaders",
     "strawberry_django",
     "graphql_jwt.refresh_token.apps.RefreshTokenConfig",
     "chat",
@@ -63,9 +64,26 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "project.security.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Cross-origin browser calls are refused unless origins are listed here.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/graphql/?$"
+CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "PARLEY_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
+    "style-src 'self' 'unsafe-inline'; font-src 'self' data:; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+)
 
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.application"
@@ -115,6 +133,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "media")
 FRONTEND_DIST = Path(os.environ.get("PARLEY_FRONTEND_DIST") or BASE_DIR / "frontend" / "dist")
+# WhiteNoise serves the built web client; Vite names its assets with a content hash.
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.exists() else None
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+[.-][0-9a-zA-Z_-]{8,12}\.[^.]+$"
+WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 CHANNEL_LAYER_BACKEND = os.environ.get("PARLEY_CHANNEL_LAYER", "redis")

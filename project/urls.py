@@ -1,11 +1,14 @@
-"""HTTP routes: the GraphQL endpoint; the web client's routes are added by the front end."""
+"""HTTP routes: the GraphQL endpoint, attachment links, and the web client's pages."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from chat.views import attachment_download
+from project.frontend import app_page
 from schema.transport import graphql_http_view
 
 urlpatterns = [
     path("graphql/", graphql_http_view()),
     path("attachments/<str:token>", attachment_download, name="attachment-download"),
+    # Client routes (/, /login, /dm/12): the single-page app. Anything with a dot is a file.
+    re_path(r"^(?P<path>[^.]*)$", app_page, name="app"),
 ]

@@ -33,7 +33,8 @@ DATABASE_DOWN = "The database is unavailable; nothing was written. Try again sho
 def classify(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(error, GraphQLSyntaxError) or isinstance(original, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"
+        # The token limit aborts parsing, but the document was well-formed: just too big.
+        return "GRAPHQL_VALIDATION_FAILED" if "more than" in error.message else "GRAPHQL_PARSE_FAILED"
     if error.message.startswith("Variable '$"):
         return "BAD_USER_INPUT"
     for cls, code in CODES.items():

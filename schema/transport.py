@@ -1,14 +1,18 @@
 """How GraphQL reaches the schema: the HTTP view, the WebSocket consumer, and the ASGI
 middleware around them (body size, socket token, socket origin)."""
 
+import asyncio
 import json
 import logging
+import time
+from datetime import timedelta
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.security.websocket import OriginValidator
 from cross_web import HTTPException
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.channels import GraphQLWSConsumer
@@ -16,6 +20,7 @@ from strawberry.django.views import AsyncGraphQLView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
+from chat.services.auth import access_token_expiry
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
 from schema.errors import error_payload
@@ -44,6 +49,8 @@ class GraphQLView(AsyncGraphQLView):
         # Strawberry answers a malformed request in plain text; clients of this API read JSON.
         try:
             return await self.run(request=request)
+        except RequestDataTooBig as error:
+            return JsonResponse({"errors": [error_payload(str(error), "BAD_USER_INPUT")]}, status=413)
         except HTTPException as error:
             code = "BAD_USER_INPUT" if error.status_code == 400 else "GRAPHQL_VALIDATION_FAILED"
             return JsonResponse({"errors": [error_payload(error.reason, code)]}, status=error.status_code)
@@ -56,7 +63,8 @@ class GraphQLView(AsyncGraphQLView):
 
 
 def graphql_http_view():
-    return csrf_exempt(GraphQLView.as_view(schema=_schema(), multipart_uploads_enabled=True))
+    graphiql = "graphiql" if settings.PARLEY["GRAPHIQL"] else None
+    return csrf_exempt(GraphQLView.as_view(schema=_schema(), multipart_uploads_enabled=True, graphql_ide=graphiql))
 
 
 class GraphQLSocket(GraphQLWSConsumer):
@@ -78,17 +86,33 @@ class GraphQLSocket(GraphQLWSConsumer):
             token = bearer_token(supplied) or supplied.strip()
             user, error = await _authenticate(token)
         else:
+            token = self.scope.get("auth_token")
             user, error = self.scope.get("user"), self.scope.get("auth_error")
         if user is None:
             logger.info("socket refused", extra={"reason": error or "no token"})
             raise ConnectionRejectionError({"message": error or "Sign in first."})
         context.user = user
+        # The socket lives no longer than its token: the client reconnects with a fresh one
+        # and resumes with `after`, so nothing is lost.
+        delay = max(0.0, access_token_expiry(token) - time.time())
+        self._expiry = asyncio.get_running_loop().call_later(delay, self._token_expired)
         return UNSET
+
+    def _token_expired(self) -> None:
+        logger.info("socket token expired", extra={"user_id": getattr(self.scope.get("user"), "pk", None)})
+        self._expiry_close = asyncio.ensure_future(self.close(code=4403, reason="Token expired"))
+
+    async def disconnect(self, code: int) -> None:
+        if expiry := getattr(self, "_expiry", None):
+            expiry.cancel()
+        await super().disconnect(code)
 
 
 def graphql_socket():
     return GraphQLSocket.as_asgi(
-        schema=_schema(), max_subscriptions_per_connection=settings.PARLEY["SUBSCRIPTIONS_PER_SOCKET"]
+        schema=_schema(),
+        max_subscriptions_per_connection=settings.PARLEY["SUBSCRIPTIONS_PER_SOCKET"],
+        connection_init_wait_timeout=timedelta(seconds=settings.PARLEY["CONNECTION_INIT_TIMEOUT_SECONDS"]),
     )
 
 
@@ -103,7 +127,7 @@ class SocketTokenMiddleware:
         if scope["type"] == "websocket":
             token = _handshake_token(scope)
             user, error = await _authenticate(token)
-            scope = {**scope, "user": user, "auth_error": error}
+            scope = {**scope, "user": user, "auth_error": error, "auth_token": token}
         return await self.app(scope, receive, send)
 
 

@@ -3,6 +3,7 @@
 
 from dataclasses import dataclass
 
+import jwt
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
@@ -64,3 +65,8 @@ def user_from_access_token(token: str) -> User:
     if user is None:
         raise Unauthenticated("Invalid access token.")
     return user
+
+
+def access_token_expiry(token: str) -> float:
+    """When an access token that was already verified expires, as a Unix time."""
+    return float(jwt.decode(token, options={"verify_signature": False})["exp"])

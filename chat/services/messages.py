@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 
 from chat import realtime
 from chat.errors import InvalidInput
-from chat.ratelimit import send_budget_take
 from chat.models import ChatRoom, Message, MessageType, User
+from chat.ratelimit import send_budget_take
 from chat.selectors import message_with_payload
 from chat.services.attachments import attachments_attach, attachments_check
 

@@ -76,3 +76,44 @@ async def test_a_browser_from_a_foreign_origin_is_refused_at_the_handshake(serve
 async def test_a_browser_from_the_apps_own_origin_is_accepted(server, pair):
     async with GraphQLSocket.connect(server.ws, origin=f"http://127.0.0.1:{server.port}") as socket:
         assert (await socket.init({"authorization": f"Bearer {pair.vendor_token}"}))["type"] == "connection_ack"
+
+
+async def test_a_socket_is_closed_with_4403_when_its_token_expires(server, pair):
+    username = jwt.decode(pair.vendor_token, options={"verify_signature": False})["username"]
+    short = jwt.encode(
+        {"username": username, "exp": int(time.time()) + 2, "origIat": int(time.time())}, settings.SECRET_KEY, "HS256"
+    )
+    async with GraphQLSocket.connect(server.ws) as socket:
+        assert (await socket.init({"authorization": f"Bearer {short}"}))["type"] == "connection_ack"
+        await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
+        started = time.monotonic()
+        assert await socket.closed_with(timeout=10) == FORBIDDEN
+    assert time.monotonic() - started < 5
+
+
+async def test_a_socket_that_never_sends_connection_init_is_closed_with_4408(transactional_db):
+    from tests.processes import start_server
+
+    quick = start_server(PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS="1")
+    try:
+        async with GraphQLSocket.connect(quick.ws) as socket:
+            assert await socket.closed_with(timeout=5) == 4408
+    finally:
+        quick.stop()
+
+
+async def test_at_most_the_configured_number_of_subscriptions_per_socket(transactional_db, pair):
+    from tests.processes import start_server
+
+    small = start_server(PARLEY_SUBSCRIPTIONS_PER_SOCKET="3")
+    try:
+        async with GraphQLSocket.connect(small.ws) as socket:
+            await socket.init({"authorization": f"Bearer {pair.vendor_token}"})
+            for _ in range(3):
+                await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
+            fourth = await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
+            refusal = await socket.receive()
+            assert (refusal["type"], refusal["id"]) == ("error", fourth)
+            assert "limit" in refusal["payload"][0]["message"].lower()
+    finally:
+        small.stop()

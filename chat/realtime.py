@@ -6,6 +6,7 @@ committed row, so an event can never describe something that was rolled back.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from enum import Enum
@@ -73,6 +74,11 @@ class LayerState(Enum):
     RESYNC = "resync"
 
 
+class SubscriberTooSlow(Exception):
+    """The subscriber fell further behind than its queue holds; it should reconnect and
+    resume from its last cursor rather than make the server hold an ever-growing backlog."""
+
+
 class RoomListener:
     """One subscription's membership of a room's group, on a channel of its own.
 
@@ -80,6 +86,9 @@ class RoomListener:
     another's membership on the same socket. When the layer fails the listener reports
     UNAVAILABLE once, keeps retrying, rejoins (a restarted Redis has forgotten every group)
     and reports RESTORED; the caller catches up from the database in between.
+
+    A pump drains the channel eagerly into a bounded queue, so a subscriber that does not
+    keep up is noticed (SubscriberTooSlow) instead of silently losing events at the layer.
     """
 
     def __init__(self, room_id: int) -> None:
@@ -87,12 +96,20 @@ class RoomListener:
         self.layer = get_channel_layer()
         self.channel: str | None = None
         self.joined = False
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize=settings.PARLEY["SUBSCRIBER_QUEUE"])
+        self.overflowed = False
+        self._pump: asyncio.Task | None = None
 
     async def __aenter__(self) -> "RoomListener":
         self.joined = await self._join()
+        self._pump = asyncio.create_task(self._fill_queue())
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
         if self.joined and self.channel:
             try:
                 await asyncio.wait_for(self.layer.group_discard(self.group, self.channel), 2)
@@ -110,6 +127,22 @@ class RoomListener:
         return True
 
     async def events(self) -> AsyncIterator[dict[str, Any] | LayerState]:
+        while True:
+            if self.overflowed:
+                raise SubscriberTooSlow(self.group)
+            yield await self.queue.get()
+
+    async def _fill_queue(self) -> None:
+        async for signal in self._signals():
+            try:
+                self.queue.put_nowait(signal)
+            except asyncio.QueueFull:
+                logger.warning("subscriber too slow", extra={"group": self.group, "queued": self.queue.qsize()})
+                self.overflowed = True
+                # A full queue means the consumer is not waiting: it sees the flag at its next read.
+                return
+
+    async def _signals(self) -> AsyncIterator[dict[str, Any] | LayerState]:
         retry = settings.PARLEY["REALTIME_RETRY_SECONDS"]
         if not self.joined:
             yield LayerState.UNAVAILABLE

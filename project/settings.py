@@ -177,6 +177,8 @@ PARLEY = {
     "PAGE_SIZE_DEFAULT": 50,
     "TEXT_MAX": env_int("PARLEY_TEXT_MAX", 5000),
     "SUBSCRIPTIONS_PER_SOCKET": env_int("PARLEY_SUBSCRIPTIONS_PER_SOCKET", 100),
+    # Events a subscription may have waiting for a slow client before it is told to reconnect.
+    "SUBSCRIBER_QUEUE": env_int("PARLEY_SUBSCRIBER_QUEUE", 500),
     # How far back a recovering subscription looks for messages committed out of order.
     "CATCH_UP_LOOKBACK_SECONDS": env_int("PARLEY_CATCH_UP_LOOKBACK_SECONDS", 10),
     "REALTIME_RETRY_SECONDS": float(os.environ.get("PARLEY_REALTIME_RETRY_SECONDS", "1")),

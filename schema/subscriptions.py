@@ -1,5 +1,6 @@
 """The live feed: messageAdded maps the domain's room feed onto the contract's RoomEvent."""
 
+import logging
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -9,8 +10,11 @@ from strawberry.types import Info
 from chat import feed, selectors
 from chat.cursors import Cursor
 from chat.models import MessageType as MessageKind
+from chat.realtime import SubscriberTooSlow
 from schema.context import require_user
 from schema.types import BidEvent, MessageEvent, ReadReceiptEvent, RoomEvent, WarningCode, WarningEvent
+
+logger = logging.getLogger(__name__)
 
 
 def to_event(item: feed.FeedItem) -> RoomEvent:
@@ -28,9 +32,16 @@ def to_event(item: feed.FeedItem) -> RoomEvent:
     raise TypeError(f"unknown feed item {item!r}")
 
 
-async def _events(room_feed: feed.RoomFeed, after: Cursor | None) -> AsyncGenerator[RoomEvent, None]:
-    async for item in room_feed.items(after=after):
-        yield to_event(item)
+TRY_AGAIN_LATER = 1013  # graphql-ws clients retry on it; they resume with `after`.
+
+
+async def _events(room_feed: feed.RoomFeed, after: Cursor | None, socket) -> AsyncGenerator[RoomEvent, None]:
+    try:
+        async for item in room_feed.items(after=after):
+            yield to_event(item)
+    except SubscriberTooSlow:
+        logger.info("closing a socket that fell behind", extra={"room_id": room_feed.room.pk})
+        await socket.close(code=TRY_AGAIN_LATER, reason="Too slow: reconnect and resume with after")
 
 
 @strawberry.type
@@ -43,4 +54,4 @@ class Subscription:
         user = require_user(info)
         room = await sync_to_async(selectors.room_for_participant)(room_id=room_id, user=user)
         cursor = Cursor.decode(after) if after else None
-        return _events(feed.RoomFeed(room=room, user=user), cursor)
+        return _events(feed.RoomFeed(room=room, user=user), cursor, info.context.request)

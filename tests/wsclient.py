@@ -67,3 +67,12 @@ ROOM_EVENTS = """subscription($r: ID!, $after: String) {
     ... on WarningEvent { code detail }
   }
 }"""
+
+
+@asynccontextmanager
+async def subscribed(url: str, token: str, room_id: str, *, after: str | None = None, query: str = ROOM_EVENTS):
+    """A socket signed in with `token` and subscribed to the room's events (`socket.op`)."""
+    async with GraphQLSocket.connect(url) as socket:
+        assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+        socket.op = await socket.subscribe(query, {"r": room_id, "after": after})
+        yield socket

@@ -1,22 +1,13 @@
 """The live feed through a real uvicorn server and a real graphql-transport-ws client."""
 
 import asyncio
-from contextlib import asynccontextmanager
 
 import pytest
 
 from tests.e2e.conftest import HISTORY, SEND, api
-from tests.wsclient import ROOM_EVENTS, GraphQLSocket
+from tests.wsclient import ROOM_EVENTS, GraphQLSocket, subscribed
 
 pytestmark = pytest.mark.e2e
-
-
-@asynccontextmanager
-async def subscribed(server, token, room_id, after=None):
-    async with GraphQLSocket.connect(server.ws) as socket:
-        assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
-        socket.op = await socket.subscribe(ROOM_EVENTS, {"r": room_id, "after": after})
-        yield socket
 
 
 async def send(server, pair, token, text, client_id=None):
@@ -33,7 +24,7 @@ async def settle():
 
 
 async def test_a_message_reaches_the_other_participant_with_the_mutation_payload(server, pair):
-    async with subscribed(server, pair.organizer_token, pair.room_id) as socket:
+    async with subscribed(server.ws, pair.organizer_token, pair.room_id) as socket:
         await settle()
         sent = await send(server, pair, pair.vendor_token, "hello from the vendor")
         event = await socket.next_event()
@@ -41,7 +32,7 @@ async def test_a_message_reaches_the_other_participant_with_the_mutation_payload
 
 
 async def test_the_senders_own_socket_receives_its_message_too(server, pair):
-    async with subscribed(server, pair.vendor_token, pair.room_id) as socket:
+    async with subscribed(server.ws, pair.vendor_token, pair.room_id) as socket:
         await settle()
         sent = await send(server, pair, pair.vendor_token, "echo")
         assert (await socket.next_event())["message"]["id"] == sent["id"]
@@ -51,7 +42,7 @@ async def test_subscribing_after_a_cursor_replays_then_goes_live_without_gap_or_
     before = [await send(server, pair, pair.vendor_token, f"old {i}") for i in range(5)]
     history = (await api(server, HISTORY, {"r": pair.room_id}, token=pair.organizer_token))["data"]["messages"]
     cursor = history["edges"][1]["cursor"]
-    async with subscribed(server, pair.organizer_token, pair.room_id, after=cursor) as socket:
+    async with subscribed(server.ws, pair.organizer_token, pair.room_id, after=cursor) as socket:
         live = [await send(server, pair, pair.vendor_token, f"new {i}") for i in range(3)]
         received = [(await socket.next_event())["message"]["id"] for _ in range(6)]
         with pytest.raises(asyncio.TimeoutError):
@@ -60,7 +51,7 @@ async def test_subscribing_after_a_cursor_replays_then_goes_live_without_gap_or_
 
 
 async def test_a_retried_client_id_broadcasts_nothing_new(server, pair):
-    async with subscribed(server, pair.organizer_token, pair.room_id) as socket:
+    async with subscribed(server.ws, pair.organizer_token, pair.room_id) as socket:
         await settle()
         first = await send(server, pair, pair.vendor_token, "once", client_id="k-1")
         again = await send(server, pair, pair.vendor_token, "once", client_id="k-1")
@@ -89,7 +80,7 @@ async def test_a_garbage_cursor_in_the_subscription_is_bad_input(server, pair):
 
 
 async def test_ending_one_subscription_keeps_another_on_the_same_socket_and_room(server, pair):
-    async with subscribed(server, pair.organizer_token, pair.room_id) as socket:
+    async with subscribed(server.ws, pair.organizer_token, pair.room_id) as socket:
         first = socket.op
         second = await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
         await settle()
@@ -103,8 +94,8 @@ async def test_ending_one_subscription_keeps_another_on_the_same_socket_and_room
 
 async def test_subscribers_on_two_sockets_each_get_every_message_once(server, pair):
     async with (
-        subscribed(server, pair.organizer_token, pair.room_id) as a,
-        subscribed(server, pair.vendor_token, pair.room_id) as b,
+        subscribed(server.ws, pair.organizer_token, pair.room_id) as a,
+        subscribed(server.ws, pair.vendor_token, pair.room_id) as b,
     ):
         await settle()
         sent = [

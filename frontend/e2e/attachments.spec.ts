@@ -21,6 +21,6 @@ test('an image attachment is seen by the other participant', async ({ tfuller, b
     const image = messageLog(page).getByRole('img', { name });
     await expect(image).toBeVisible({ timeout: 10_000 });
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(96);
-    await expect(messageLog(page).getByRole('link', { name })).toHaveAttribute('download', name);
+    await expect(messageLog(page).getByRole('link', { name, exact: true })).toHaveAttribute('download', name);
   }
 });

@@ -40,6 +40,11 @@ test('with Redis down the banner shows and messages still arrive by polling', as
     await sendText(tfuller, before);
     await expect(messageLog(bkirk)).toContainText(before, { timeout: 5_000 });
 
+    const polls: string[] = [];
+    bkirk.on('request', (request) => {
+      const body = request.postData() ?? '';
+      if (body.includes('"operationName":"Messages"') && body.includes('"first":100')) polls.push(body);
+    });
     await redis.stop();
     await expect(bkirk.getByRole('alert')).toBeVisible({ timeout: 15_000 });
 
@@ -49,6 +54,7 @@ test('with Redis down the banner shows and messages still arrive by polling', as
     await expect(tfuller.locator('.pending.failed')).toHaveCount(0);
     // The poll runs every 8 s: the message arrives within ~10 s without a reload.
     await expect(messageLog(bkirk)).toContainText(during, { timeout: 10_500 });
+    expect(polls.length).toBeGreaterThan(0);
 
     await redis.start();
     await expect(bkirk.getByRole('alert')).toHaveCount(0, { timeout: 20_000 });

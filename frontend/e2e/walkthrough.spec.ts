@@ -45,13 +45,3 @@ test('an unknown username gets a clear message, not a room', async ({ tfuller })
   await expect(tfuller.getByText(/No one called “nobody-by-this-name”/)).toBeVisible();
   await expect(tfuller).toHaveURL(/\/$/);
 });
-
-test('a reload stays signed in, and sign-out ends the session', async ({ tfuller }) => {
-  await signIn(tfuller, 'tfuller');
-  await tfuller.reload();
-  await expect(tfuller.getByRole('button', { name: 'Start chat' })).toBeVisible();
-  await tfuller.getByRole('button', { name: 'Sign out' }).click();
-  await expect(tfuller).toHaveURL(/\/login$/);
-  await tfuller.goto('/');
-  await expect(tfuller).toHaveURL(/\/login$/);
-});

@@ -11,7 +11,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { OperationTypeNode } from 'graphql';
 import type { SessionStore } from '../auth/session';
 import { SocketStatusStore } from './socketStatus';
-import { GRAPHQL_PATH, graphqlWsUrl } from './wsUrl';
+import { GRAPHQL_PATH, graphqlWsUrl } from './endpoints';
 
 declare module '@apollo/client' {
   interface DefaultContext {
@@ -25,6 +25,7 @@ const FORBIDDEN = 4403;
 /** Close code we use to drop a socket whose token has just been replaced. */
 const TOKEN_ROTATED = 4205;
 const MAX_RETRY_WAIT_MS = 10_000;
+const LAZY_CLOSE_MS = 3_000;
 
 export interface ParleyClient {
   client: ApolloClient;
@@ -81,11 +82,15 @@ export function createParleyClient(session: SessionStore): ParleyClient {
 function createSocketClient(session: SessionStore, status: SocketStatusStore): Client {
   let activeSocket: WebSocket | null = null;
   let closingForRotation = false;
+  /** The next connection replaces a socket that dropped or rotated (not an idle one). */
+  let resuming = false;
   let forbiddenInARow = 0;
 
   const client = createClient({
     url: () => graphqlWsUrl(window.location),
     lazy: true,
+    // Keeps the socket across a quick unsubscribe/resubscribe (Refresh, resuming a feed).
+    lazyCloseTimeout: LAZY_CLOSE_MS,
     retryAttempts: Infinity,
     retryWait: (retries) => {
       const wait = Math.min(300 * 2 ** retries, MAX_RETRY_WAIT_MS) + Math.random() * 300;
@@ -104,21 +109,26 @@ function createSocketClient(session: SessionStore, status: SocketStatusStore): C
     },
     on: {
       connecting: () => {
-        if (status.getSnapshot() !== 'closed') status.set('connecting');
+        if (status.getSnapshot().status !== 'closed') status.set('connecting');
       },
       connected: (socket) => {
         activeSocket = socket as WebSocket;
         forbiddenInARow = 0;
-        status.set('connected');
+        if (resuming) status.reconnected();
+        else status.set('connected');
+        resuming = false;
       },
       closed: (event) => {
         activeSocket = null;
         if (closingForRotation) {
           closingForRotation = false;
+          resuming = true;
           status.set('connecting');
         } else if (isCloseEvent(event) && event.code === 1000) {
+          resuming = false;
           status.set('idle'); // the lazy client closes when no subscription is left
         } else {
+          resuming = true;
           status.set('closed');
         }
       },

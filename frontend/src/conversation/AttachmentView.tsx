@@ -7,7 +7,7 @@ export function AttachmentView({ attachment }: { attachment: FeedAttachment }) {
   return (
     <figure className="attachment">
       {isImage && (
-        <a href={attachment.file} target="_blank" rel="noreferrer">
+        <a href={attachment.file} target="_blank" rel="noreferrer" aria-label={`Open ${attachment.originalName}`}>
           <img src={attachment.file} alt={attachment.originalName} loading="lazy" />
         </a>
       )}

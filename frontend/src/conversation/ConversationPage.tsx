@@ -17,7 +17,7 @@ import type { BidFieldsFragment } from '../gql/graphql';
 import type { Draft } from './useSendMessage';
 import type { FeedMessage } from './feedState';
 import { useCurrentUser, useSession } from '../auth/SessionContext';
-import { useSocketStatus } from '../apollo/socketStatus';
+import { useSocketState } from '../apollo/socketStatus';
 
 export function ConversationRoute() {
   const { roomId = '' } = useParams();
@@ -51,7 +51,7 @@ interface ConversationProps {
 
 function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
   const { store } = useSession();
-  const socketStatus = useSocketStatus();
+  const { status: socketStatus } = useSocketState();
   const feed = useRoomFeed(roomId);
   const { state, dispatch } = feed;
   const { send, retry } = useSendMessage(roomId, dispatch);

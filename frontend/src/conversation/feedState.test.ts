@@ -5,7 +5,7 @@ import { makeBid, makeMessage, makePage, ORGANIZER, VENDOR } from '../test/facto
 const ids = (state: FeedState) => state.messages.map((m) => m.id);
 const loaded = (...messageIds: number[]) =>
   feedReducer(initialFeedState, { type: 'historyLoaded', page: makePage(messageIds.map((id) => makeMessage(id))).data.messages });
-const messageEvent = (message: ReturnType<typeof makeMessage>): RoomEvent => ({ __typename: 'MessageEvent', message });
+const messageEvent = (message: ReturnType<typeof makeMessage>): RoomEvent => ({ __typename: 'MessageEvent', cursor: `c${message.id}`, message });
 
 describe('feedReducer', () => {
   it('merges a live message after the history it follows', () => {
@@ -32,6 +32,14 @@ describe('feedReducer', () => {
       state = feedReducer(state, { type: 'event', event: messageEvent(message) });
     }
     expect(ids(state)).toEqual(['3', '9', '12', '1']);
+  });
+
+  it('takes the newest cursor from a live event about the newest message only', () => {
+    let state = feedReducer(loaded(1, 2), { type: 'event', event: messageEvent(makeMessage(3)) });
+    expect(state.newestCursor).toBe('c3');
+    const bid = makeMessage(2, { messageType: 'BID', bidDetails: makeBid({ updatedAt: '2026-01-02T00:00:00+00:00' }) });
+    state = feedReducer(state, { type: 'event', event: { __typename: 'BidEvent', cursor: 'c2', message: bid, bid: bid.bidDetails! } });
+    expect(state.newestCursor).toBe('c3');
   });
 
   it('keeps the oldest cursor for older pages and the newest one for polling', () => {
@@ -61,7 +69,7 @@ describe('feedReducer', () => {
     const bidMessage = makeMessage(4, { messageType: 'BID', bidDetails: makeBid() });
     let state = feedReducer(loaded(1), { type: 'event', event: messageEvent(bidMessage) });
     const accepted = makeBid({ status: 'ACCEPTED', updatedAt: '2026-01-01T12:05:00+00:00' });
-    state = feedReducer(state, { type: 'event', event: { __typename: 'BidEvent', message: bidMessage, bid: accepted } });
+    state = feedReducer(state, { type: 'event', event: { __typename: 'BidEvent', cursor: 'c4', message: bidMessage, bid: accepted } });
     expect(state.messages.find((m) => m.id === '4')?.bidDetails?.status).toBe('ACCEPTED');
     // A stale copy of the message (e.g. from a poll) does not turn the bid back.
     state = feedReducer(state, { type: 'newerLoaded', page: makePage([bidMessage]).data.messages });

@@ -25,7 +25,7 @@ export interface FeedState {
   /** Cursor of the oldest message held (for older pages), and whether there are older ones. */
   oldestCursor: string | null;
   hasOlder: boolean;
-  /** Cursor of the newest message fetched by page (for polling and the live `after`). */
+  /** Cursor of the newest message held, from pages and events (for polling and `after`). */
   newestCursor: string | null;
   /** The server said realtime is unavailable (WarningEvent) and has not said it is back. */
   realtimeWarning: boolean;
@@ -106,9 +106,9 @@ export function feedReducer(state: FeedState, action: FeedAction): FeedState {
 function applyEvent(state: FeedState, event: RoomEvent): FeedState {
   switch (event.__typename) {
     case 'MessageEvent':
-      return withMessages(state, [event.message]);
+      return withCursor(withMessages(state, [event.message]), event.message.id, event.cursor);
     case 'BidEvent':
-      return withMessages(state, [{ ...event.message, bidDetails: event.bid }]);
+      return withCursor(withMessages(state, [{ ...event.message, bidDetails: event.bid }]), event.message.id, event.cursor);
     case 'ReadReceiptEvent':
       return {
         ...state,
@@ -117,6 +117,11 @@ function applyEvent(state: FeedState, event: RoomEvent): FeedState {
     case 'WarningEvent':
       return { ...state, realtimeWarning: event.code === 'REALTIME_UNAVAILABLE' };
   }
+}
+
+/** An event's cursor becomes the newest held when its message is the newest held. */
+function withCursor(state: FeedState, messageId: string, cursor: string): FeedState {
+  return state.messages.at(-1)?.id === messageId ? { ...state, newestCursor: cursor } : state;
 }
 
 function withMessages(state: FeedState, incoming: FeedMessage[]): FeedState {

@@ -87,11 +87,13 @@ export const MessageAddedSubscription = graphql(`
     messageAdded(roomId: $roomId, after: $after) {
       __typename
       ... on MessageEvent {
+        cursor
         message {
           ...MessageFields
         }
       }
       ... on BidEvent {
+        cursor
         message {
           ...MessageFields
         }

@@ -55,6 +55,7 @@ export function uploadAttachment({ roomId, file, token, onProgress, signal }: Up
       const error = response?.errors?.[0];
       if (error) reject(new UploadError(error.message, error.extensions?.code));
       else if (response?.data?.uploadAttachment) resolve(response.data.uploadAttachment);
+      else if (xhr.status === 413) reject(new UploadError('The file is larger than the server accepts.'));
       else reject(new UploadError(`Upload failed (HTTP ${xhr.status})`));
     };
     xhr.onerror = () => reject(new UploadError('The server could not be reached.'));

@@ -7,7 +7,7 @@ import type { MessageFieldsFragment } from '../gql/graphql';
 
 const ROOM = '12';
 const event = (message: MessageFieldsFragment) => ({
-  result: { data: { messageAdded: { __typename: 'MessageEvent', message } } },
+  result: { data: { messageAdded: { __typename: 'MessageEvent', cursor: `c${message.id}`, message } } },
 });
 const warning = (code: 'REALTIME_UNAVAILABLE' | 'REALTIME_RESTORED') => ({
   result: { data: { messageAdded: { __typename: 'WarningEvent', code, detail: 'channel layer' } } },
@@ -100,6 +100,7 @@ describe('useRoomFeed', () => {
     act(() => void vi.advanceTimersByTime(POLL_INTERVAL_MS));
     await eventually(() => expect(polls(calls)).toHaveLength(2));
     expect(polls(calls)[1].variables.after).toBe('c3');
+    await act(() => new Promise((resolve) => setTimeout(resolve, 20))); // let the second poll land
   });
 
   it('degrades when the socket closes and recovers when it reconnects', async () => {
@@ -112,21 +113,22 @@ describe('useRoomFeed', () => {
     act(() => void vi.advanceTimersByTime(POLL_INTERVAL_MS));
     await eventually(() => expect(ids(result.current.state.messages)).toContain('3'));
 
-    act(() => socketStatus.set('connected'));
+    act(() => socketStatus.reconnected());
     expect(result.current.degraded).toBe(false);
     act(() => void vi.advanceTimersByTime(POLL_INTERVAL_MS * 2));
     expect(polls(calls)).toHaveLength(1);
   });
 
-  it('clears a warning when a new socket connects', async () => {
+  it('clears a warning when a new socket connects, and resumes after the newest cursor', async () => {
     const { result, subscriptions, socketStatus } = setup();
     await waitFor(() => expect(subscriptions.operation).toBeDefined());
     act(() => socketStatus.set('connected'));
-    await emit(subscriptions, warning('REALTIME_UNAVAILABLE'));
+    await emit(subscriptions, event(makeMessage(3)), warning('REALTIME_UNAVAILABLE'));
     expect(result.current.degraded).toBe(true);
     act(() => socketStatus.set('closed'));
-    act(() => socketStatus.set('connected'));
+    act(() => socketStatus.reconnected());
     expect(result.current.degraded).toBe(false);
+    await waitFor(() => expect(subscriptions.operation?.variables).toEqual({ roomId: ROOM, after: 'c3' }));
   });
 
   it('loads older pages before the oldest cursor', async () => {

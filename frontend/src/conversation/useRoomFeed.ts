@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState, type Dispatch } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import type { ApolloClient } from '@apollo/client';
-import { useSocketStatus } from '../apollo/socketStatus';
+import { useSocketState } from '../apollo/socketStatus';
 import { MessageAddedSubscription, MessagesQuery } from './operations';
 import { feedReducer, initialFeedState, type FeedAction, type FeedState, type MessagePage } from './feedState';
 import type { MessagesQueryVariables } from '../gql/graphql';
@@ -38,12 +38,13 @@ interface LiveTarget {
 
 export function useRoomFeed(roomId: string): RoomFeed {
   const client = useApolloClient();
-  const socketStatus = useSocketStatus();
+  const { status: socketStatus, reconnects } = useSocketState();
   const [state, dispatch] = useReducer(feedReducer, initialFeedState);
   const stateRef = useRef(state);
   stateRef.current = state;
   const [status, setStatus] = useState<RoomFeed['status']>('loading');
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadFailures, setLoadFailures] = useState(0);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [live, setLive] = useState<LiveTarget | null>(null);
   const [subscriptionFailed, setSubscriptionFailed] = useState(false);
@@ -57,6 +58,7 @@ export function useRoomFeed(roomId: string): RoomFeed {
       setLive((prev) => ({ after: page.pageInfo.endCursor, generation: (prev?.generation ?? 0) + 1 }));
     } catch (error) {
       setLoadError(error instanceof Error ? error.message : String(error));
+      setLoadFailures((count) => count + 1);
       setStatus((prev) => (prev === 'ready' ? prev : 'error'));
     }
   }, [client, roomId]);
@@ -89,6 +91,13 @@ export function useRoomFeed(roomId: string): RoomFeed {
     void refresh();
   }, [refresh]);
 
+  // History that could not be loaded at all is tried again on the polling period.
+  useEffect(() => {
+    if (status !== 'error') return;
+    const timer = setTimeout(() => void refresh(), POLL_INTERVAL_MS);
+    return () => clearTimeout(timer);
+  }, [status, loadFailures, refresh]);
+
   // The live feed, restarted whenever history is (re)loaded.
   useEffect(() => {
     if (!live) return;
@@ -117,15 +126,16 @@ export function useRoomFeed(roomId: string): RoomFeed {
     };
   }, [client, roomId, live, pollNewer]);
 
-  // A socket that comes back resubscribes; a warning from the old one no longer holds.
-  const previousSocketStatus = useRef(socketStatus);
+  // A socket that replaced a dropped or rotated one: resume the feed from the newest cursor
+  // held (rather than from where it first started); the old socket's warning no longer holds.
+  const seenReconnects = useRef(reconnects);
   useEffect(() => {
-    if (socketStatus === 'connected' && previousSocketStatus.current !== 'connected') {
-      dispatch({ type: 'socketReconnected' });
-      setSubscriptionFailed(false);
-    }
-    previousSocketStatus.current = socketStatus;
-  }, [socketStatus]);
+    if (reconnects === seenReconnects.current) return;
+    seenReconnects.current = reconnects;
+    dispatch({ type: 'socketReconnected' });
+    setSubscriptionFailed(false);
+    setLive((prev) => (prev ? { after: stateRef.current.newestCursor, generation: prev.generation + 1 } : prev));
+  }, [reconnects]);
 
   const degraded = status === 'ready' && (state.realtimeWarning || socketStatus === 'closed' || subscriptionFailed);
 

@@ -60,7 +60,7 @@ describe('useSendMessage', () => {
     expect(calls[1].variables.clientId).toBe('client-1');
 
     // The live copy arrives before the mutation's answer: still one message.
-    act(() => result.current.dispatch({ type: 'event', event: { __typename: 'MessageEvent', message: saved } }));
+    act(() => result.current.dispatch({ type: 'event', event: { __typename: 'MessageEvent', cursor: 'c41', message: saved } }));
     await answer({ data: { sendMessage: saved } });
     await waitFor(() => expect(result.current.state.pending).toEqual([]));
     expect(result.current.state.messages.map((m) => m.id)).toEqual(['41']);

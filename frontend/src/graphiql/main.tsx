@@ -1,8 +1,9 @@
 /**
  * Entry of the offline GraphiQL (graphiql.html, served at GET /graphql/): everything is
  * bundled, Monaco's workers included, so the page needs nothing but this server.
- * ?query=, ?variables= and ?headers= prefill the editors; a signed-in app session in this
- * browser prefills the Authorization header.
+ * #query=…&variables=…&headers=… prefill the editors (in the fragment: a GET /graphql/ with
+ * ?query= is a GraphQL request to the server); else a signed-in app session in this browser
+ * prefills the Authorization header.
  */
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
@@ -10,9 +11,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { createParleyFetcher } from './fetcher';
-import { graphqlWsUrl } from '../apollo/wsUrl';
+import { graphqlWsUrl } from '../apollo/endpoints';
 
-const params = new URLSearchParams(window.location.search);
+const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
 const fetcher = createParleyFetcher(`${window.location.origin}/graphql/`, graphqlWsUrl(window.location));
 
 function sessionHeaders(): string | undefined {

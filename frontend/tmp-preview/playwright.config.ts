@@ -1,2 +1,0 @@
-import base from '../playwright.config';
-export default { ...base, testDir: '../e2e', outputDir: '../e2e/.artifacts', globalSetup: './setup.ts' };

@@ -8,6 +8,10 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 "$(dirname "$0")/frontend-build.sh"
 cd "$(dirname "$0")/../frontend"
+echo "=== Front end: types generated from schema.graphql are current ==="
+npm run --silent codegen
+git diff --exit-code -- src/gql || { echo "frontend/src/gql is stale: run npm run codegen and commit"; exit 1; }
+npm run --silent typecheck
 echo "=== Front end: Vitest ==="
 npm test
 echo "=== Front end: Playwright in Chromium ==="

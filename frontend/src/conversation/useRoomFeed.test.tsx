@@ -90,6 +90,23 @@ describe('useRoomFeed', () => {
     expect(polls(calls)).toHaveLength(1);
   });
 
+  it('reads the newest page again when realtime returns, picking up changes made meanwhile', async () => {
+    let readMeanwhile = false;
+    const harness = createTestClient((call: RecordedCall) => {
+      if (call.variables.after) return makePage([]);
+      const second = makeMessage(2, readMeanwhile ? { readAt: '2026-01-01T12:05:00.000Z' } : {});
+      return makePage([makeMessage(1), second]);
+    });
+    const { result } = renderHook(() => useRoomFeed(ROOM), { wrapper: harness.Wrapper });
+    await waitFor(() => expect(harness.subscriptions.operation).toBeDefined());
+    await emit(harness.subscriptions, warning('REALTIME_UNAVAILABLE'));
+    readMeanwhile = true;
+    await emit(harness.subscriptions, warning('REALTIME_RESTORED'));
+    await waitFor(() => expect(result.current.state.messages[1].readAt).toBe('2026-01-01T12:05:00.000Z'));
+    const rereads = harness.calls.filter((c) => c.operationName === 'Messages' && !c.variables.after);
+    expect(rereads).toHaveLength(2);
+  });
+
   it('polls from the newest cursor it fetched, not from the first one', async () => {
     const { result, subscriptions, calls } = setup([makeMessage(3)]);
     await waitFor(() => expect(subscriptions.operation).toBeDefined());

@@ -139,6 +139,20 @@ export function useRoomFeed(roomId: string): RoomFeed {
 
   const degraded = status === 'ready' && (state.realtimeWarning || socketStatus === 'closed' || subscriptionFailed);
 
+  // Leaving degraded mode: changes made meanwhile to messages already held (a bid's status,
+  // read receipts) are not replayed as events, so the newest page is read once more.
+  const wasDegraded = useRef(false);
+  useEffect(() => {
+    if (wasDegraded.current && !degraded) {
+      void fetchPage(client, { roomId, last: PAGE_SIZE })
+        .then((page) => dispatch({ type: 'newerLoaded', page }))
+        .catch(() => {
+          // Refresh and the next event still bring it; nothing is lost by skipping this.
+        });
+    }
+    wasDegraded.current = degraded;
+  }, [degraded, client, roomId]);
+
   useEffect(() => {
     if (!degraded) return;
     const timer = setInterval(() => {

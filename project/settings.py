@@ -165,6 +165,7 @@ else:
 GRAPHQL_JWT = {
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
     "JWT_VERIFY_EXPIRATION": True,
+    "JWT_DECODE_HANDLER": "chat.services.auth.access_token_decode",
     "JWT_EXPIRATION_DELTA": timedelta(seconds=env_int("ACCESS_TOKEN_SECONDS", 15 * 60)),
     "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7)),
@@ -179,8 +180,6 @@ PARLEY = {
     "SUBSCRIPTIONS_PER_SOCKET": env_int("PARLEY_SUBSCRIPTIONS_PER_SOCKET", 100),
     # Events a subscription may have waiting for a slow client before it is told to reconnect.
     "SUBSCRIBER_QUEUE": env_int("PARLEY_SUBSCRIBER_QUEUE", 500),
-    # How far back a recovering subscription looks for messages committed out of order.
-    "CATCH_UP_LOOKBACK_SECONDS": env_int("PARLEY_CATCH_UP_LOOKBACK_SECONDS", 10),
     "REALTIME_RETRY_SECONDS": float(os.environ.get("PARLEY_REALTIME_RETRY_SECONDS", "1")),
     "BROADCAST_TIMEOUT_SECONDS": float(os.environ.get("PARLEY_BROADCAST_TIMEOUT_SECONDS", "2")),
     "ATTACHMENT_MAX_BYTES": env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),

@@ -8,10 +8,12 @@ import logging
 
 import strawberry
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from graphql import GraphQLError, GraphQLSyntaxError
 from graphql_jwt.exceptions import JSONWebTokenError
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from chat import errors as domain
 
@@ -23,6 +25,8 @@ CODES: dict[type[Exception], str] = {
     domain.Forbidden: "FORBIDDEN",
     domain.Unauthenticated: "UNAUTHENTICATED",
     domain.RateLimited: "RATE_LIMITED",
+    # Input the database cannot store (a NUL character in PostgreSQL text, say).
+    DataError: "BAD_USER_INPUT",
     JSONWebTokenError: "UNAUTHENTICATED",
 }
 
@@ -50,6 +54,11 @@ def error_payload(message: str, code: str) -> dict:
 
 
 class ParleySchema(strawberry.Schema):
+    async def execute(self, *args, allowed_operation_types=None, **kwargs):
+        # Only the WebSocket streams subscriptions; over plain HTTP one is refused up front.
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES) - {OperationType.SUBSCRIPTION}
+        return await super().execute(*args, allowed_operation_types=allowed, **kwargs)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
             extensions = error.extensions if error.extensions is not None else {}
@@ -60,7 +69,9 @@ class ParleySchema(strawberry.Schema):
             if isinstance(error.original_error, domain.RateLimited):
                 extensions["retryAfter"] = round(error.original_error.retry_after, 3)
             error.extensions = extensions
-            if isinstance(error.original_error, OperationalError | InterfaceError):
+            if isinstance(error.original_error, DataError):
+                error.message = "The input contains characters or values that cannot be stored."
+            elif isinstance(error.original_error, OperationalError | InterfaceError):
                 logger.warning("database unavailable", extra={"error": repr(error.original_error), "path": error.path})
                 error.message = DATABASE_DOWN
                 extensions["retryable"] = True

@@ -13,6 +13,7 @@ from channels.security.websocket import OriginValidator
 from cross_web import HTTPException
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.channels import GraphQLWSConsumer
@@ -23,7 +24,7 @@ from strawberry.types.unset import UNSET
 from chat.services.auth import access_token_expiry
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
-from schema.errors import error_payload
+from schema.errors import DATABASE_DOWN, error_payload
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,12 @@ class GraphQLView(AsyncGraphQLView):
             return await self.run(request=request)
         except RequestDataTooBig as error:
             return JsonResponse({"errors": [error_payload(str(error), "BAD_USER_INPUT")]}, status=413)
+        except (OperationalError, InterfaceError) as error:
+            # Raised before execution (reading the caller's user), so not a GraphQL error yet.
+            logger.warning("database unavailable", extra={"error": repr(error)})
+            payload = error_payload(DATABASE_DOWN, "INTERNAL_SERVER_ERROR")
+            payload["extensions"]["retryable"] = True
+            return JsonResponse({"errors": [payload]}, status=503)
         except HTTPException as error:
             code = "BAD_USER_INPUT" if error.status_code == 400 else "GRAPHQL_VALIDATION_FAILED"
             return JsonResponse({"errors": [error_payload(error.reason, code)]}, status=error.status_code)
@@ -78,6 +85,19 @@ class GraphQLSocket(GraphQLWSConsumer):
 
     async def get_context(self, request, response) -> Context:
         return Context(request=request)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Both protocols' handlers index every message as an object; valid JSON that is not
+        # one (a list, a string, null) would crash the handler and leave the socket mute.
+        if text_data is not None:
+            try:
+                is_object = isinstance(json.loads(text_data), dict)
+            except ValueError:
+                is_object = True  # the handler itself answers malformed JSON with 4400
+            if not is_object:
+                await self.close(code=4400, reason="A message must be a JSON object")
+                return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
 
     async def on_ws_connect(self, context: Context):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}

@@ -15,6 +15,15 @@ from strawberry.types import Info
 from chat import links, models, selectors
 from chat.cursors import message_cursor
 
+
+async def related(instance, name: str):
+    """A related row: from the cache the selectors filled (no query, no thread hop), or read
+    in Django's thread when a path did not prefetch it. None when a reverse one-to-one is absent."""
+    if instance._meta.get_field(name).is_cached(instance):
+        return getattr(instance, name, None)
+    return await sync_to_async(getattr)(instance, name, None)
+
+
 Role = strawberry.enum(models.Role, name="Role")
 MessageType = strawberry.enum(models.MessageType, name="MessageType")
 BidStatus = strawberry.enum(models.BidStatus, name="BidStatus")
@@ -65,12 +74,12 @@ class Message:
     client_id: str | None
 
     @strawberry.field
-    def sender_username(self) -> str:
-        return self.sender.username
+    async def sender_username(self) -> str:
+        return (await related(self, "sender")).username
 
     @strawberry.field
-    def bid_details(self) -> Bid | None:
-        return getattr(self, "bid", None)
+    async def bid_details(self) -> Bid | None:
+        return await related(self, "bid")
 
 
 @strawberry_django.type(models.ChatRoom, name="ChatRoom")

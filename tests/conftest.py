@@ -1,6 +1,9 @@
+import asyncio
 import logging
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 # Every request of the HTTP client would otherwise be logged into failure reports.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -17,3 +20,12 @@ def _full_send_budgets():
     from chat.ratelimit import send_budgets_clear
 
     send_budgets_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_of_async_tests(django_db_setup, django_db_blocker):
+    yield
+    # Async tests reach the ORM through asgiref's one sync thread; its connection outlives
+    # them and would keep PostgreSQL from dropping the test database.
+    with django_db_blocker.unblock():
+        asyncio.run(sync_to_async(connections.close_all)())

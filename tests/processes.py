@@ -138,3 +138,75 @@ class RedisProcess:
             self.process.terminate()
             self.process.wait(10)
         self.process = None
+
+
+def start_server_on_port(port: int, **env: str) -> Server:
+    """Like start_server, on a given port: a server started again where a killed one listened."""
+    log_path = Path(tempfile.mkstemp(prefix=f"parley-server-{port}-", suffix=".log")[1])
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "LOG_LEVEL": "INFO",
+        "PARLEY_REALTIME_RETRY_SECONDS": "0.2",
+        **env,
+    }
+    full_env = {k: v for k, v in full_env.items() if v is not None}
+    command = [sys.executable, "-m", "uvicorn", "project.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
+    command.append("--no-access-log")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    server = Server(port, process, log_path)
+    try:
+        wait_for_port(port, timeout=30, process=process)
+    except Exception:
+        server.stop()
+        raise RuntimeError(f"server did not start:\n{server.log()}") from None
+    return server
+
+
+def kill_server(server: Server) -> None:
+    """SIGKILL: no shutdown, no goodbye to its sockets, as when a machine dies."""
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait(10)
+
+
+class PostgresCluster:
+    """The machine's PostgreSQL cluster (the services run's), which a fault test may stop and
+    start again. Needs root and Debian's pg_ctlcluster."""
+
+    def __init__(self) -> None:
+        versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+        if not versions or shutil.which("pg_ctlcluster") is None:
+            raise RuntimeError("no Debian PostgreSQL cluster here (pg_ctlcluster, /etc/postgresql)")
+        self.version = versions[-1]
+
+    def _ctl(self, action: str) -> None:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, "main", action],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def accepting(self) -> bool:
+        ready = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], capture_output=True, timeout=10)
+        return ready.returncode == 0
+
+    def stop(self) -> None:
+        self._ctl("stop")
+
+    def start(self, *, timeout: float = 60) -> None:
+        """Start the cluster when it is down, then wait until it accepts connections."""
+        if not self.accepting():
+            status = subprocess.run(
+                ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, "main", "status"], capture_output=True
+            )
+            if status.returncode != 0:
+                self._ctl("start")
+        deadline = time.monotonic() + timeout
+        while not self.accepting():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"PostgreSQL did not accept connections within {timeout}s")
+            time.sleep(0.2)

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 import magic
 from django.conf import settings
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,6 +48,8 @@ def _matches_name(name: str, sniffed: str) -> bool:
 
 
 def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
+    if not isinstance(file, UploadedFile):
+        raise InvalidInput("`file` must be a file sent as a multipart upload.")
     limit = settings.PARLEY["ATTACHMENT_MAX_BYTES"]
     if file.size > limit:
         raise InvalidInput(f"A file can be at most {limit} bytes.")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError, JSONWebTokenExpired
 from graphql_jwt.refresh_token.models import RefreshToken
+from graphql_jwt.settings import jwt_settings
 from graphql_jwt.shortcuts import create_refresh_token, get_token, get_user_by_token
 
 from chat.errors import Unauthenticated
@@ -70,3 +71,14 @@ def user_from_access_token(token: str) -> User:
 def access_token_expiry(token: str) -> float:
     """When an access token that was already verified expires, as a Unix time."""
     return float(jwt.decode(token, options={"verify_signature": False})["exp"])
+
+
+def access_token_decode(token: str, context=None) -> dict:
+    """django-graphql-jwt's decoding, but a token without `exp` is refused: it would never expire."""
+    return jwt.decode(
+        token,
+        jwt_settings.JWT_SECRET_KEY,
+        algorithms=[jwt_settings.JWT_ALGORITHM],
+        options={"require": ["exp"]},
+        leeway=jwt_settings.JWT_LEEWAY,
+    )

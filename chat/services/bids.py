@@ -12,7 +12,7 @@ from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import Bid, BidStatus, ChatRoom, Message, MessageType, User
 from chat.selectors import message_with_payload, parse_id
-from chat.services.messages import room_touch
+from chat.services.messages import room_next_message_time, room_touch
 
 AMOUNT_MAX = Decimal("9999999999.99")
 NOTE_MAX = 2000
@@ -56,7 +56,11 @@ def bid_create(
     value, code, clean_note = _clean_amount(amount), _clean_currency(currency), _clean_note(note)
     with transaction.atomic():
         message = Message.objects.create(
-            room=room, sender=vendor, message_type=MessageType.BID, text=f"Bid: {value} {code}"
+            room=room,
+            sender=vendor,
+            message_type=MessageType.BID,
+            text=f"Bid: {value} {code}",
+            created_at=room_next_message_time(room=room),
         )
         bid = Bid.objects.create(message=message, amount=value, currency=code, note=clean_note, created_by=vendor)
         room_touch(room=room, message=message)

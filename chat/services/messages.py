@@ -1,7 +1,10 @@
 """Sending messages: validation, clientId idempotency, the room's activity, the broadcast."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from chat import realtime
 from chat.errors import InvalidInput
@@ -51,7 +54,12 @@ def message_send(
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                room=room, sender=sender, text=clean, message_type=message_type, client_id=client_id
+                room=room,
+                sender=sender,
+                text=clean,
+                message_type=message_type,
+                client_id=client_id,
+                created_at=room_next_message_time(room=room),
             )
             if ids:
                 attachments_attach(message=message, ids=ids)
@@ -63,6 +71,14 @@ def message_send(
             return previous
         raise
     return message_with_payload(message_id=message.pk)
+
+
+def room_next_message_time(*, room: ChatRoom) -> datetime:
+    """Lock the room until the caller's transaction ends and give the next message's time,
+    later than every message the room has. Messages of a room then commit in (createdAt, id)
+    order, so a reader that has seen up to a cursor has seen everything before it."""
+    last_activity = ChatRoom.objects.select_for_update().values_list("last_activity_at", flat=True).get(pk=room.pk)
+    return max(timezone.now(), last_activity + timedelta(microseconds=1))
 
 
 def room_touch(*, room: ChatRoom, message: Message) -> None:

@@ -199,7 +199,7 @@ OPS: dict[str, Op] = {
         _check_create_room,
     ),
     "sendMessage": Op(
-        "mutation($r: ID!) { sendMessage(roomId: $r, text: \"cell\") { id } }",
+        'mutation($r: ID!) { sendMessage(roomId: $r, text: "cell") { id } }',
         lambda w, c: {"r": w.room.pk},
         _check_send,
     ),
@@ -218,7 +218,9 @@ OPS: dict[str, Op] = {
         lambda w, c: {"b": w.bid.pk},
         _check_update_bid,
     ),
-    "markRead": Op("mutation($r: ID!) { markRead(roomId: $r) { messageId } }", lambda w, c: {"r": w.room.pk}, _check_mark_read),
+    "markRead": Op(
+        "mutation($r: ID!) { markRead(roomId: $r) { messageId } }", lambda w, c: {"r": w.room.pk}, _check_mark_read
+    ),
     "messageAdded": Op(
         "subscription($r: ID!, $a: String) { messageAdded(roomId: $r, after: $a) {"
         " __typename ... on MessageEvent { message { id } } } }",

@@ -33,10 +33,16 @@ class Cursor:
         return cursor
 
     def after_q(self, at_field: str) -> Q:
-        return Q(**{f"{at_field}__gt": self.at}) | Q(**{at_field: self.at, "id__gt": self.id})
+        # The redundant `>=` bound is what an index on (room, at, id) can seek on; the OR
+        # alone is only a filter, and a deep page would scan every newer row first.
+        return Q(**{f"{at_field}__gte": self.at}) & (
+            Q(**{f"{at_field}__gt": self.at}) | Q(**{at_field: self.at, "id__gt": self.id})
+        )
 
     def before_q(self, at_field: str) -> Q:
-        return Q(**{f"{at_field}__lt": self.at}) | Q(**{at_field: self.at, "id__lt": self.id})
+        return Q(**{f"{at_field}__lte": self.at}) & (
+            Q(**{f"{at_field}__lt": self.at}) | Q(**{at_field: self.at, "id__lt": self.id})
+        )
 
 
 def message_cursor(message) -> Cursor:

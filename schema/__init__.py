@@ -3,11 +3,14 @@ with the contract's limits on what a document may ask for."""
 
 from django.conf import settings
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
+    ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
 from schema.auth import AuthMutation
@@ -21,10 +24,14 @@ Mutation = merge_types("Mutation", (AuthMutation, ChatMutation))
 
 def _extensions() -> list:
     limits = settings.PARLEY
+    # The rule classes are made once, so that ValidationCache's key (schema, document, rules)
+    # repeats: a client's documents are then parsed and validated once per process.
+    rules = [aliases_rule(limits["QUERY_ALIASES"]), depth_rule(limits["QUERY_DEPTH"], None, None)]
     extensions = [
         lambda: MaxTokensLimiter(max_token_count=limits["QUERY_TOKENS"]),
-        lambda: MaxAliasesLimiter(max_alias_count=limits["QUERY_ALIASES"]),
-        lambda: QueryDepthLimiter(max_depth=limits["QUERY_DEPTH"]),
+        lambda: AddValidationRules(rules),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
     ]
     if not limits["INTROSPECTION"]:
         extensions.append(DisableIntrospection)

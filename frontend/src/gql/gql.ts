@@ -30,6 +30,7 @@ type Documents = {
     "\n  mutation MarkRead($roomId: ID!, $upToMessageId: ID) {\n    markRead(roomId: $roomId, upToMessageId: $upToMessageId) {\n      messageId\n      readAt\n      reader {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MarkReadDocument,
     "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          unreadCount\n          organizer {\n            id\n            username\n          }\n          vendor {\n            id\n            username\n          }\n          lastMessage {\n            id\n            text\n            messageType\n            senderUsername\n            createdAt\n            attachments {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": typeof types.EnsureRoomDocument,
+    "\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n": typeof types.RoomActivityDocument,
 };
 const documents: Documents = {
     "\n  fragment AuthUserFields on User {\n    id\n    username\n    role\n  }\n": types.AuthUserFieldsFragmentDoc,
@@ -48,6 +49,7 @@ const documents: Documents = {
     "\n  mutation MarkRead($roomId: ID!, $upToMessageId: ID) {\n    markRead(roomId: $roomId, upToMessageId: $upToMessageId) {\n      messageId\n      readAt\n      reader {\n        id\n        username\n      }\n    }\n  }\n": types.MarkReadDocument,
     "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          unreadCount\n          organizer {\n            id\n            username\n          }\n          vendor {\n            id\n            username\n          }\n          lastMessage {\n            id\n            text\n            messageType\n            senderUsername\n            createdAt\n            attachments {\n              id\n            }\n          }\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": types.EnsureRoomDocument,
+    "\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n": types.RoomActivityDocument,
 };
 
 /**
@@ -128,6 +130,10 @@ export function graphql(source: "\n  query Rooms($first: Int) {\n    rooms(first
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

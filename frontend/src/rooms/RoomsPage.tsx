@@ -1,6 +1,7 @@
 /**
- * /: the caller's rooms, newest activity first. Kept current by polling while the tab is
- * visible and by re-querying when the user comes back to the tab.
+ * /: the caller's rooms, newest activity first. Kept current live by each room's events,
+ * by a slower poll (for rooms that others start) while the tab is visible, and by
+ * re-querying when the user comes back to the tab.
  */
 import { useEffect } from 'react';
 import { useQuery } from '@apollo/client/react';
@@ -8,8 +9,9 @@ import { RoomsQuery } from './operations';
 import { RoomListItem } from './RoomListItem';
 import { StartChatForm } from './StartChatForm';
 import { useCurrentUser } from '../auth/SessionContext';
+import { useRoomActivity } from './useRoomActivity';
 
-const POLL_MS = 5_000;
+const POLL_MS = 10_000;
 
 export function RoomsPage() {
   const me = useCurrentUser();
@@ -29,6 +31,10 @@ export function RoomsPage() {
   }, [refetch]);
 
   const rooms = data?.rooms.edges.map((edge) => edge.node) ?? [];
+  useRoomActivity(
+    rooms.map((room) => room.id),
+    () => void refetch(),
+  );
   return (
     <main className="rooms-page">
       <section className="card">

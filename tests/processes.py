@@ -71,8 +71,10 @@ class Server:
                 self.process.wait(5)
 
 
-def start_server(**env: str) -> Server:
-    port = free_port()
+def start_server(*, port: int | None = None, **env: str) -> Server:
+    """A uvicorn server on the test database, on a free port or a given one (a server
+    started again where a killed one listened)."""
+    port = port or free_port()
     log_path = Path(tempfile.mkstemp(prefix=f"parley-server-{port}-", suffix=".log")[1])
     full_env = {
         **os.environ,
@@ -138,31 +140,6 @@ class RedisProcess:
             self.process.terminate()
             self.process.wait(10)
         self.process = None
-
-
-def start_server_on_port(port: int, **env: str) -> Server:
-    """Like start_server, on a given port: a server started again where a killed one listened."""
-    log_path = Path(tempfile.mkstemp(prefix=f"parley-server-{port}-", suffix=".log")[1])
-    full_env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "SECRET_KEY": settings.SECRET_KEY,
-        "LOG_LEVEL": "INFO",
-        "PARLEY_REALTIME_RETRY_SECONDS": "0.2",
-        **env,
-    }
-    full_env = {k: v for k, v in full_env.items() if v is not None}
-    command = [sys.executable, "-m", "uvicorn", "project.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
-    command.append("--no-access-log")
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-    server = Server(port, process, log_path)
-    try:
-        wait_for_port(port, timeout=30, process=process)
-    except Exception:
-        server.stop()
-        raise RuntimeError(f"server did not start:\n{server.log()}") from None
-    return server
 
 
 def kill_server(server: Server) -> None:

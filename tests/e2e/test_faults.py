@@ -20,7 +20,7 @@ from django.db import connection, connections
 from tests.e2e.conftest import SEND
 from tests.factories import RoomFactory
 from tests.graphql import access_token
-from tests.processes import PostgresCluster, Server, kill_server, start_server, start_server_on_port
+from tests.processes import PostgresCluster, Server, kill_server, start_server
 from tests.wsclient import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
@@ -407,7 +407,7 @@ async def test_a_killed_server_restarted_on_its_port_resumes_the_stream_from_the
             before_kill, last_cursor = list(subscriber.ids), subscriber.cursors[-1]
             await subscriber.stop()
 
-            restart = asyncio.create_task(asyncio.to_thread(start_server_on_port, first.port, REDIS_URL=redis_url))
+            restart = asyncio.create_task(asyncio.to_thread(start_server, port=first.port, REDIS_URL=redis_url))
             resumed = await _reconnect(first, pair.organizer_token, pair.room_id, after=last_cursor)
             reconnected_at = time.monotonic()
             restarted.append(await restart)

@@ -1,13 +1,8 @@
 /** An image sent by one side is previewed, downloadable and loads for the other side. */
-import { expect, makePng, messageLog, signIn, startChat, test, unique, waitForLive } from './support/parley';
+import { expect, makePng, messageLog, openConversation, test, unique } from './support/parley';
 
 test('an image attachment is seen by the other participant', async ({ tfuller, bkirk }) => {
-  await signIn(tfuller, 'tfuller');
-  await signIn(bkirk, 'bkirk');
-  const roomId = await startChat(bkirk, 'tfuller');
-  await tfuller.goto(`/dm/${roomId}`);
-  await waitForLive(tfuller);
-  await waitForLive(bkirk);
+  await openConversation(bkirk, 'bkirk', tfuller, 'tfuller');
 
   const name = `${unique('swatch').replace(/\W+/g, '-')}.png`;
   await bkirk.getByLabel('Attach').setInputFiles({ name, mimeType: 'image/png', buffer: makePng(96, 64, [47, 91, 234]) });

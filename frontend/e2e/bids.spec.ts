@@ -1,19 +1,11 @@
 /** A vendor's bid appears live for the organizer, whose acceptance appears live for the vendor. */
-import { expect, signIn, startChat, test, unique, waitForLive } from './support/parley';
+import { expect, makeBid, openConversation, test, unique } from './support/parley';
 
 test('a bid is made by the vendor and accepted by the organizer, live on both sides', async ({ tfuller, bkirk }) => {
-  await signIn(tfuller, 'tfuller');
-  await signIn(bkirk, 'bkirk');
-  const roomId = await startChat(tfuller, 'bkirk');
-  await bkirk.goto(`/dm/${roomId}`);
-  await waitForLive(tfuller);
-  await waitForLive(bkirk);
+  await openConversation(tfuller, 'tfuller', bkirk, 'bkirk');
 
   const note = unique('Full day, two photographers');
-  await bkirk.getByRole('button', { name: 'Make a bid' }).click();
-  await bkirk.getByLabel('Amount').fill('1250.00');
-  await bkirk.getByLabel('Note').fill(note);
-  await bkirk.getByRole('button', { name: 'Submit bid' }).click();
+  await makeBid(bkirk, '1250.00', note);
 
   const organizerCard = tfuller.getByRole('region', { name: /Bid/ }).filter({ hasText: note });
   const vendorCard = bkirk.getByRole('region', { name: /Bid/ }).filter({ hasText: note });
@@ -28,18 +20,10 @@ test('a bid is made by the vendor and accepted by the organizer, live on both si
 });
 
 test('a vendor revises a pending bid and the organizer sees the new amount', async ({ tfuller, bkirk }) => {
-  await signIn(tfuller, 'tfuller');
-  await signIn(bkirk, 'bkirk');
-  const roomId = await startChat(tfuller, 'bkirk');
-  await bkirk.goto(`/dm/${roomId}`);
-  await waitForLive(tfuller);
-  await waitForLive(bkirk);
+  await openConversation(tfuller, 'tfuller', bkirk, 'bkirk');
 
   const note = unique('Half day');
-  await bkirk.getByRole('button', { name: 'Make a bid' }).click();
-  await bkirk.getByLabel('Amount').fill('900');
-  await bkirk.getByLabel('Note').fill(note);
-  await bkirk.getByRole('button', { name: 'Submit bid' }).click();
+  await makeBid(bkirk, '900', note);
   const vendorCard = bkirk.getByRole('region', { name: /Bid/ }).filter({ hasText: note });
   await vendorCard.getByRole('button', { name: 'Revise' }).click();
   await vendorCard.getByLabel('New amount').fill('850.00');

@@ -4,7 +4,7 @@
  * the banner goes. Uses a Redis and a server of its own.
  */
 import { test as base } from '@playwright/test';
-import { expect, messageLog, sendText, signIn, startChat, unique, waitForLive } from './support/parley';
+import { expect, messageLog, openConversation, sendText, unique } from './support/parley';
 import { RedisProcess, startParleyServer, type ParleyServer } from './support/processes';
 
 const test = base.extend<{}, { outage: { redis: RedisProcess; server: ParleyServer } }>({
@@ -29,12 +29,7 @@ test('with Redis down the banner shows and messages still arrive by polling', as
   try {
     const tfuller = await tfullerContext.newPage();
     const bkirk = await bkirkContext.newPage();
-    await signIn(tfuller, 'tfuller');
-    await signIn(bkirk, 'bkirk');
-    const roomId = await startChat(tfuller, 'bkirk');
-    await bkirk.goto(`/dm/${roomId}`);
-    await waitForLive(tfuller);
-    await waitForLive(bkirk);
+    await openConversation(tfuller, 'tfuller', bkirk, 'bkirk');
 
     const before = unique('Live before the outage');
     await sendText(tfuller, before);

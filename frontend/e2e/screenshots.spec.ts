@@ -4,7 +4,7 @@
  */
 import { test as base } from '@playwright/test';
 import { join } from 'node:path';
-import { expect, makePng, messageLog, sendText, signIn, startChat, waitForLive } from './support/parley';
+import { expect, makeBid, makePng, messageLog, openConversation, sendText } from './support/parley';
 import { FRONTEND_DIR, postJson, startParleyServer, type ParleyServer } from './support/processes';
 
 // The committed copies under docs/ are refreshed only on request (UPDATE_SCREENSHOTS=1), so
@@ -51,12 +51,7 @@ test('screenshots of the room list and a conversation', async ({ browser, docsSe
     await registerAndGreet(docsServer, 'jchen-catering', 'Menu tasting options are attached in my last email.');
     await registerAndGreet(docsServer, 'mreyes-florals', 'Peonies will be in season, good news!');
 
-    await signIn(tfuller, 'tfuller');
-    await signIn(bkirk, 'bkirk');
-    const roomId = await startChat(tfuller, 'bkirk');
-    await bkirk.goto(`/dm/${roomId}`);
-    await waitForLive(tfuller);
-    await waitForLive(bkirk);
+    await openConversation(tfuller, 'tfuller', bkirk, 'bkirk');
 
     await sendText(tfuller, 'Hi Ben! Are you available for the Harbor Hall gala on June 14?');
     await expect(messageLog(bkirk)).toContainText('Harbor Hall gala');
@@ -64,10 +59,7 @@ test('screenshots of the room list and a conversation', async ({ browser, docsSe
     await bkirk.getByLabel('Attach').setInputFiles({ name: 'harbor-hall-lighting.png', mimeType: 'image/png', buffer: makePng(320, 180, [231, 178, 74]) });
     await expect(bkirk.getByRole('progressbar')).toHaveCount(0, { timeout: 15_000 });
     await bkirk.getByRole('button', { name: 'Send' }).click();
-    await bkirk.getByRole('button', { name: 'Make a bid' }).click();
-    await bkirk.getByLabel('Amount').fill('1250.00');
-    await bkirk.getByLabel('Note').fill('Full evening, two photographers, edited gallery in a week');
-    await bkirk.getByRole('button', { name: 'Submit bid' }).click();
+    await makeBid(bkirk, '1250.00', 'Full evening, two photographers, edited gallery in a week');
     await expect(tfuller.getByRole('region', { name: /Bid/ })).toBeVisible({ timeout: 5_000 });
     await sendText(tfuller, 'Looks great, let me check with the client.');
     await expect(messageLog(bkirk).getByText('let me check with the client')).toBeVisible();

@@ -56,6 +56,33 @@ export function messageLog(page: Page) {
   return page.getByRole('log');
 }
 
+/**
+ * Both sign in, `starter` starts the chat with `other`, `other` opens it by its address, and
+ * both wait until their conversation is live. Returns the room id.
+ */
+export async function openConversation(
+  starter: Page,
+  starterName: string,
+  other: Page,
+  otherName: string,
+): Promise<string> {
+  await signIn(starter, starterName);
+  await signIn(other, otherName);
+  const roomId = await startChat(starter, otherName);
+  await other.goto(`/dm/${roomId}`);
+  await waitForLive(starter);
+  await waitForLive(other);
+  return roomId;
+}
+
+/** The vendor makes a bid through the bid form. */
+export async function makeBid(vendor: Page, amount: string, note: string): Promise<void> {
+  await vendor.getByRole('button', { name: 'Make a bid' }).click();
+  await vendor.getByLabel('Amount').fill(amount);
+  await vendor.getByLabel('Note').fill(note);
+  await vendor.getByRole('button', { name: 'Submit bid' }).click();
+}
+
 export async function sendText(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message').fill(text);
   await page.getByRole('button', { name: 'Send' }).click();

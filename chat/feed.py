@@ -1,7 +1,8 @@
 """A participant's view of one room over time: first every message after the client's
 cursor, then live events, and after a realtime outage the messages it missed. Nothing is
-skipped between the phases and nothing is yielded twice (every read starts after the newest
-message yielded)."""
+skipped between the phases and nothing is yielded twice: a live event is yielded as it came
+only when it names the newest message yielded as its predecessor; otherwise every read
+starts after the newest message yielded."""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,10 +16,13 @@ from django.utils.dateparse import parse_datetime
 from chat import selectors
 from chat.cursors import Cursor, message_cursor
 from chat.models import Bid, ChatRoom, Message, User
+from chat.payloads import message_from_payload
 from chat.realtime import LayerState, RoomListener
 from chat.services.receipts import messages_mark_delivered
 
 REPLAY_BATCH = 100
+# Before the first message: what `newest` is while the subscriber has seen none.
+NOTHING_YET = Cursor(datetime(1970, 1, 1, tzinfo=UTC), 0)
 
 
 @dataclass
@@ -80,7 +84,7 @@ class RoomFeed:
     def __init__(self, *, room: ChatRoom, user: User) -> None:
         self.room = room
         self.user = user
-        self.newest: Cursor = Cursor(datetime(1970, 1, 1, tzinfo=UTC), 0)
+        self.newest: Cursor = NOTHING_YET
 
     async def items(self, *, after: Cursor | None) -> AsyncIterator[FeedItem]:
         if after is None:
@@ -100,13 +104,24 @@ class RoomFeed:
                         yield RESTORED
                     async for item in self._new_messages():
                         yield item
-                elif signal.get("kind") == "message" or (signal.get("kind") == "bid" and signal.get("created")):
-                    # Broadcasts of two commits may overtake each other; reading from the
-                    # cursor delivers both, in order, whichever event arrives first.
-                    async for item in self._new_messages():
-                        yield item
+                elif signal.get("kind") == "message":
+                    if (message := self._next_in_line(signal)) is not None:
+                        await self._delivered([message])
+                        yield self._accept(message)
+                    elif Cursor.decode(signal["cursor"]) > self.newest:
+                        # A message in between is missing here (broadcasts of two commits
+                        # may overtake each other): reading from the cursor yields both, in order.
+                        async for item in self._new_messages():
+                            yield item
                 elif item := await self._update(signal):
                     yield item
+
+    def _next_in_line(self, event: dict[str, Any]) -> Message | None:
+        """The event's message when it directly follows the newest message yielded."""
+        previous = event["previous"]
+        if (NOTHING_YET if previous is None else Cursor.decode(previous)) != self.newest:
+            return None
+        return message_from_payload(event["payload"], room=self.room)
 
     async def _new_messages(self) -> AsyncIterator[FeedItem]:
         while True:

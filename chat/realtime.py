@@ -1,8 +1,10 @@
 """The one place that touches the channel layer: group names, the event envelope, the safe
 broadcast that logs instead of failing, and the resilient listener a subscription reads.
 
-Events name rows by id; the database stays the source of truth and a subscriber reads the
-committed row, so an event can never describe something that was rolled back.
+A new message's event carries its committed payload and the cursor of the message before it
+in the room, so a subscriber that has seen exactly that one yields the payload as it is; any
+other subscriber reads from the database, which stays the source of truth. Events are sent
+after commit, so none can describe something that was rolled back.
 """
 
 import asyncio
@@ -18,6 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from chat.cursors import Cursor
+from chat.payloads import message_payload
+
 logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "room.event"
@@ -29,12 +34,20 @@ def room_group(room_id: int) -> str:
     return f"chat_room_{room_id}"
 
 
-def message_event(message) -> dict[str, Any]:
-    return {"kind": "message", "message_id": message.pk}
+def message_event(message, *, previous: Cursor | None) -> dict[str, Any]:
+    """A new message (a bid's too); `previous` is the room's message before it, None for the first."""
+    return {
+        "kind": "message",
+        "message_id": message.pk,
+        "cursor": Cursor(message.created_at, message.pk).encode(),
+        "payload": message_payload(message),
+        "previous": None if previous is None else previous.encode(),
+    }
 
 
-def bid_event(message, bid, *, created: bool) -> dict[str, Any]:
-    return {"kind": "bid", "message_id": message.pk, "bid_id": bid.pk, "created": created}
+def bid_event(message, bid) -> dict[str, Any]:
+    """A change to a bid already made."""
+    return {"kind": "bid", "message_id": message.pk, "bid_id": bid.pk}
 
 
 def read_receipt_event(*, message_id: int, read_at, reader_id: int) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import Bid, BidStatus, ChatRoom, Message, MessageType, User
-from chat.selectors import message_with_payload, parse_id
-from chat.services.messages import room_next_message_time, room_touch
+from chat.payloads import message_with_relations
+from chat.selectors import parse_id
+from chat.services.messages import room_lock_for_next_message, room_touch
 
 AMOUNT_MAX = Decimal("9999999999.99")
 NOTE_MAX = 2000
@@ -55,17 +56,19 @@ def bid_create(
         raise Forbidden("Only the room's vendor can make a bid.")
     value, code, clean_note = _clean_amount(amount), _clean_currency(currency), _clean_note(note)
     with transaction.atomic():
+        created_at, newest = room_lock_for_next_message(room=room)
         message = Message.objects.create(
             room=room,
             sender=vendor,
             message_type=MessageType.BID,
             text=f"Bid: {value} {code}",
-            created_at=room_next_message_time(room=room),
+            created_at=created_at,
         )
         bid = Bid.objects.create(message=message, amount=value, currency=code, note=clean_note, created_by=vendor)
+        message_with_relations(message, attachments=[], bid=bid)
         room_touch(room=room, message=message)
-        realtime.publish_after_commit(room.pk, realtime.bid_event(message, bid, created=True))
-    return message_with_payload(message_id=message.pk)
+        realtime.publish_after_commit(room.pk, realtime.message_event(message, previous=newest))
+    return message
 
 
 @dataclass(frozen=True)
@@ -112,5 +115,5 @@ def bid_update(*, bid_id: str, user: User, change: BidChange) -> Bid:
             bid.note = _clean_note(change.note)
         bid.updated_at = timezone.now()
         bid.save(update_fields=["status", "amount", "note", "updated_at"])
-        realtime.publish_after_commit(bid.message.room_id, realtime.bid_event(bid.message, bid, created=False))
+        realtime.publish_after_commit(bid.message.room_id, realtime.bid_event(bid.message, bid))
     return Bid.objects.select_related("created_by").get(pk=bid.pk)

@@ -7,8 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chat import realtime
+from chat.cursors import Cursor
 from chat.errors import InvalidInput
-from chat.models import ChatRoom, Message, MessageType, User
+from chat.models import Attachment, ChatRoom, Message, MessageType, User
+from chat.payloads import message_with_relations
 from chat.ratelimit import send_budget_take
 from chat.selectors import message_with_payload
 from chat.services.attachments import attachments_attach, attachments_check
@@ -53,32 +55,42 @@ def message_send(
     send_budget_take(user_id=sender.pk)
     try:
         with transaction.atomic():
+            created_at, newest = room_lock_for_next_message(room=room)
             message = Message.objects.create(
                 room=room,
                 sender=sender,
                 text=clean,
                 message_type=message_type,
                 client_id=client_id,
-                created_at=room_next_message_time(room=room),
+                created_at=created_at,
             )
+            attached = []
             if ids:
                 attachments_attach(message=message, ids=ids)
+                attached = list(Attachment.objects.filter(message=message).order_by("pk"))
+            # Everything the payload shows is in hand: the answer and the event need no reload.
+            message_with_relations(message, attachments=attached, bid=None)
             room_touch(room=room, message=message)
-            realtime.publish_after_commit(room.pk, realtime.message_event(message))
+            realtime.publish_after_commit(room.pk, realtime.message_event(message, previous=newest))
     except IntegrityError:
         # A retry raced the first send with the same clientId: the first one won.
         if previous := _previous_send(room=room, sender=sender, client_id=client_id):
             return previous
         raise
-    return message_with_payload(message_id=message.pk)
+    return message
 
 
-def room_next_message_time(*, room: ChatRoom) -> datetime:
-    """Lock the room until the caller's transaction ends and give the next message's time,
-    later than every message the room has. Messages of a room then commit in (createdAt, id)
-    order, so a reader that has seen up to a cursor has seen everything before it."""
-    last_activity = ChatRoom.objects.select_for_update().values_list("last_activity_at", flat=True).get(pk=room.pk)
-    return max(timezone.now(), last_activity + timedelta(microseconds=1))
+def room_lock_for_next_message(*, room: ChatRoom) -> tuple[datetime, Cursor | None]:
+    """Lock the room until the caller's transaction ends; give the next message's time, later
+    than every message the room has, and the cursor of the room's newest message (None when
+    it has none). Messages of a room then commit in (createdAt, id) order, so a reader that
+    has seen up to a cursor has seen everything before it, and an event naming the message
+    before its own tells a subscriber whether it missed one."""
+    last_activity, last_message_id = (
+        ChatRoom.objects.select_for_update().values_list("last_activity_at", "last_message_id").get(pk=room.pk)
+    )
+    newest = None if last_message_id is None else Cursor(last_activity, last_message_id)
+    return max(timezone.now(), last_activity + timedelta(microseconds=1)), newest
 
 
 def room_touch(*, room: ChatRoom, message: Message) -> None:

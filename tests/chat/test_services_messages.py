@@ -4,9 +4,13 @@ import pytest
 from django.db import transaction
 
 from chat import realtime
+from chat.cursors import message_cursor
 from chat.models import Message
+from chat.payloads import message_from_payload, message_payload
+from chat.selectors import message_with_payload
+from chat.services.bids import bid_create
 from chat.services.messages import message_send
-from tests.factories import RoomFactory
+from tests.factories import AttachmentFactory, RoomFactory
 
 
 @pytest.mark.django_db
@@ -19,7 +23,38 @@ def test_a_message_is_broadcast_only_after_its_transaction_commits(django_captur
     assert sent == []  # not before the commit
     for callback in callbacks:
         callback()
-    assert sent == [(room.pk, {"kind": "message", "message_id": message.pk})]
+    assert [(room_id, event["kind"], event["message_id"]) for room_id, event in sent] == [
+        (room.pk, "message", message.pk)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_message_event_names_the_message_before_it_in_the_room(monkeypatch):
+    room = RoomFactory()
+    sent = []
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: sent.append(event))
+    first = message_send(room=room, sender=room.vendor, text="first")
+    second = message_send(room=room, sender=room.organizer, text="second")
+    assert sent[0]["previous"] is None
+    assert sent[1]["previous"] == message_cursor(first).encode() == sent[0]["cursor"]
+    assert sent[1]["cursor"] == message_cursor(second).encode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_event_payload_shows_what_a_history_read_shows(monkeypatch, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    room = RoomFactory()
+    sent = []
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: sent.append(event))
+    upload = AttachmentFactory(room=room, uploaded_by=room.vendor)
+    message_send(room=room, sender=room.vendor, text="with a file", attachment_ids=[str(upload.pk)])
+    bid_create(room=room, vendor=room.vendor, amount="1250.5", note="all in")
+    for event in sent:
+        from_event = message_from_payload(event["payload"], room=room)
+        stored = message_with_payload(message_id=event["message_id"])
+        assert message_payload(from_event) == message_payload(stored)
+    assert [a["original_name"] for a in sent[0]["payload"]["attachments"]] == [upload.original_name]
+    assert sent[1]["payload"]["bid"]["amount"] == "1250.50"
 
 
 @pytest.mark.django_db

@@ -1,0 +1,84 @@
+"""RoomFeed against the real channel layer and database: a live event that follows the newest
+message yielded is used as it came; one that shows a gap makes the feed read what is missing."""
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from chat import feed, realtime, selectors
+from chat.services.messages import message_send
+from tests.factories import RoomFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _subscribed(room, user):
+    """A feed that has joined the room's group: it replayed the room's first message."""
+    first = await sync_to_async(message_send)(room=room, sender=room.vendor, text="before")
+    items = feed.RoomFeed(room=room, user=user).items(after=feed.NOTHING_YET)
+    replayed = await asyncio.wait_for(anext(items), 5)
+    assert replayed.message.pk == first.pk
+    return items
+
+
+async def _texts(items, n: int) -> list[str]:
+    return [(await asyncio.wait_for(anext(items), 5)).message.text for _ in range(n)]
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Counts the feed's reads of history (the real selector runs)."""
+    calls = []
+    real = selectors.messages_after
+
+    def counted(**kwargs):
+        calls.append(kwargs["cursor"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "messages_after", counted)
+    return calls
+
+
+async def test_live_messages_in_line_are_yielded_without_reading_history(reads):
+    room = await sync_to_async(RoomFactory)()
+    items = await _subscribed(room, room.organizer)
+    reads_after_replay = len(reads)
+    for text in ("one", "two", "three"):
+        await sync_to_async(message_send)(room=room, sender=room.vendor, text=text)
+    assert await _texts(items, 3) == ["one", "two", "three"]
+    assert len(reads) == reads_after_replay
+    await items.aclose()
+
+
+async def test_a_lost_event_is_noticed_at_the_next_one_and_read_from_history(reads, monkeypatch):
+    room = await sync_to_async(RoomFactory)()
+    items = await _subscribed(room, room.organizer)
+    reads_after_replay = len(reads)
+    broadcast = realtime.broadcast
+    # Fault injection: the layer drops the first event, as an overloaded one may.
+    dropped = []
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: dropped.append(event) or True)
+    await sync_to_async(message_send)(room=room, sender=room.vendor, text="lost event")
+    monkeypatch.setattr(realtime, "broadcast", broadcast)
+    await sync_to_async(message_send)(room=room, sender=room.vendor, text="next")
+    assert await _texts(items, 2) == ["lost event", "next"]
+    assert len(dropped) == 1
+    assert len(reads) == reads_after_replay + 1  # one read, from the newest message yielded
+    await items.aclose()
+
+
+async def test_an_event_repeated_or_overtaken_yields_each_message_once_in_order(monkeypatch):
+    room = await sync_to_async(RoomFactory)()
+    items = await _subscribed(room, room.organizer)
+    held = []
+    broadcast = realtime.broadcast
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: held.append((room_id, event)) or True)
+    await sync_to_async(message_send)(room=room, sender=room.vendor, text="a")
+    await sync_to_async(message_send)(room=room, sender=room.organizer, text="b")
+    # The second commit's event overtakes the first, then the first arrives twice.
+    for room_id, event in (held[1], held[0], held[0]):
+        await sync_to_async(broadcast)(room_id, event)
+    await sync_to_async(message_send)(room=room, sender=room.vendor, text="c")
+    assert await _texts(items, 3) == ["a", "b", "c"]
+    await items.aclose()

@@ -229,6 +229,9 @@ class Stack:
                 "--port",
                 str(port),
                 "--no-access-log",
+                # As `make run` serves: chat frames are small, and deflate state costs ~46 KB a socket.
+                "--ws-per-message-deflate",
+                "false",
             ]
             command += os.environ.get("BENCH_UVICORN_ARGS", "").split()
         elif self.server == "daphne":

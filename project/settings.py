@@ -145,7 +145,7 @@ CHANNEL_LAYER_BACKEND = os.environ.get("PARLEY_CHANNEL_LAYER", "redis")
 CHANNEL_CAPACITY = env_int("PARLEY_CHANNEL_CAPACITY", 1000)
 if REDIS_URL is None:
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
+        "default": {"BACKEND": "chat.realtime.InProcessChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
     }
 elif CHANNEL_LAYER_BACKEND == "pubsub":
     CHANNEL_LAYERS = {

@@ -97,6 +97,8 @@ def start_server(*, port: int | None = None, **env: str) -> Server:
                 "--port",
                 str(port),
                 "--no-access-log",
+                "--ws-per-message-deflate",
+                "false",
             ],
             cwd=BASE_DIR,
             env=full_env,

@@ -62,14 +62,18 @@ class _LocalBudgets:
 
 _local = _LocalBudgets()
 _redis_client: redis.Redis | None = None
+_gcra = None
 
 
 def _redis() -> redis.Redis | None:
-    global _redis_client
+    global _redis_client, _gcra
     if settings.REDIS_URL is None:
         return None
     if _redis_client is None:
         _redis_client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.25, socket_connect_timeout=0.25)
+        # EVALSHA: the script's digest travels with each call, not its text (a restarted
+        # Redis that forgot the script is sent the text once more).
+        _gcra = _redis_client.register_script(GCRA)
     return _redis_client
 
 
@@ -83,7 +87,7 @@ def send_budget_take(*, user_id: int) -> None:
     wait = None
     if client is not None:
         try:
-            wait = float(client.eval(GCRA, 1, f"{KEY_PREFIX}{user_id}", interval, tolerance))
+            wait = float(_gcra(keys=[f"{KEY_PREFIX}{user_id}"], args=[interval, tolerance], client=client))
         except redis.RedisError as error:
             logger.warning("send budget falls back to this process", extra={"error": repr(error)})
     if wait is None:

@@ -115,6 +115,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so that a server process started by a test shares the test data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("PARLEY_DB_POOL"):
+    # Django runs each HTTP request's ORM work in a thread of its own, so without a pool every
+    # request opens a connection (a backend fork and authentication). Each checkout is checked
+    # (CONN_HEALTH_CHECKS), so a connection a database restart killed is replaced.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("PARLEY_DB_POOL_MIN", 2),
+        "max_size": env_int("PARLEY_DB_POOL_MAX", 20),
+        # Waiting for a free connection; also how long a request waits while the database is down.
+        "timeout": float(os.environ.get("PARLEY_DB_POOL_TIMEOUT", "2")),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -79,7 +79,9 @@ def _db(fn):
 class RoomFeed:
     """Messages commit in (createdAt, id) order within a room (services lock the room to
     stamp them), so "everything after the newest message yielded" is always exactly what
-    is missing: a live event, a replay and a catch-up after an outage are the same read."""
+    is missing: a replay, a catch-up after an outage and a live event that shows a gap are
+    the same read. A live event that names the newest message yielded as its predecessor
+    needs no read at all: nothing can be missing between the two."""
 
     def __init__(self, *, room: ChatRoom, user: User) -> None:
         self.room = room

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from redis.exceptions import RedisError
 
-from chat.cursors import Cursor
+from chat.cursors import Cursor, message_cursor
 from chat.payloads import message_payload
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def message_event(message, *, previous: Cursor | None) -> dict[str, Any]:
     return {
         "kind": "message",
         "message_id": message.pk,
-        "cursor": Cursor(message.created_at, message.pk).encode(),
+        "cursor": message_cursor(message).encode(),
         "payload": message_payload(message),
         "previous": None if previous is None else previous.encode(),
     }

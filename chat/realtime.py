@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator
 from enum import Enum
 from typing import Any
@@ -76,8 +77,9 @@ def broadcast(room_id: int, event: dict[str, Any]) -> bool:
 
 async def _group_send(room_id: int, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
+    group = room_group(room_id)
     timeout = settings.PARLEY["BROADCAST_TIMEOUT_SECONDS"]
-    await asyncio.wait_for(layer.group_send(room_group(room_id), {"type": EVENT_TYPE, **event}), timeout)
+    await asyncio.wait_for(layer.group_send(group, {"type": EVENT_TYPE, "group": group, **event}), timeout)
 
 
 class LayerState(Enum):
@@ -93,94 +95,232 @@ class SubscriberTooSlow(Exception):
     resume from its last cursor rather than make the server hold an ever-growing backlog."""
 
 
-class RoomListener:
-    """One subscription's membership of a room's group, on a channel of its own.
+Signal = dict[str, Any] | LayerState
 
-    A channel per subscription means leaving one subscription's group can never drop
-    another's membership on the same socket. When the layer fails the listener reports
-    UNAVAILABLE once, keeps retrying, rejoins (a restarted Redis has forgotten every group)
-    and reports RESTORED; the caller catches up from the database in between.
 
-    A pump drains the channel eagerly into a bounded queue, so a subscriber that does not
-    keep up is noticed (SubscriberTooSlow) instead of silently losing events at the layer.
+class _Inbox:
+    """One subscription's bounded queue of signals. A subscriber that does not keep up is
+    noticed (SubscriberTooSlow) instead of silently losing events."""
+
+    __slots__ = ("group", "queue", "overflowed", "warned")
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+        self.queue: asyncio.Queue[Signal] = asyncio.Queue(maxsize=settings.PARLEY["SUBSCRIBER_QUEUE"])
+        self.overflowed = False
+        # Told UNAVAILABLE and not yet RESTORED.
+        self.warned = False
+
+    def offer(self, signal: Signal) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(signal)
+        except asyncio.QueueFull:
+            # A full queue means the consumer is not waiting: it sees the flag at its next read.
+            logger.warning("subscriber too slow", extra={"group": self.group, "queued": self.queue.qsize()})
+            self.overflowed = True
+
+    def warn(self) -> None:
+        if not self.warned:
+            self.warned = True
+            self.offer(LayerState.UNAVAILABLE)
+
+
+class _Room:
+    __slots__ = ("inboxes", "joined")
+
+    def __init__(self) -> None:
+        self.inboxes: set[_Inbox] = set()
+        self.joined = False
+
+    def lost(self) -> None:
+        self.joined = False
+        for inbox in self.inboxes:
+            inbox.warn()
+
+    def rejoined(self, *, unwarned: LayerState | None) -> None:
+        """Back in the group: a warned subscription hears RESTORED, any other `unwarned`."""
+        self.joined = True
+        for inbox in self.inboxes:
+            if inbox.warned:
+                inbox.warned = False
+                inbox.offer(LayerState.RESTORED)
+            elif unwarned is not None:
+                inbox.offer(unwarned)
+
+
+class RoomHub:
+    """A process's membership of the room groups its subscriptions follow: one channel,
+    joined to every room with a subscription here, and one task reading it that hands each
+    event to that room's subscriptions. Per subscription there is only a queue, so an idle
+    socket costs little and an event costs one layer delivery per process, not one per
+    subscriber.
+
+    When the layer fails, every room's subscriptions hear UNAVAILABLE once; the hub keeps
+    retrying, rejoins (a restarted Redis has forgotten every group) and tells them RESTORED,
+    and the feeds catch up from the database in between.
     """
 
-    def __init__(self, room_id: int) -> None:
-        self.group = room_group(room_id)
-        self.layer = get_channel_layer()
+    def __init__(self, layer) -> None:
+        self.layer = layer
         self.channel: str | None = None
-        self.joined = False
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize=settings.PARLEY["SUBSCRIBER_QUEUE"])
-        self.overflowed = False
-        self._pump: asyncio.Task | None = None
+        self.rooms: dict[str, _Room] = {}
+        self._leaving: dict[str, asyncio.Task] = {}
+        self._reader: asyncio.Task | None = None
+        self._mender: asyncio.Task | None = None
 
-    async def __aenter__(self) -> "RoomListener":
-        self.joined = await self._join()
-        self._pump = asyncio.create_task(self._fill_queue())
-        return self
+    async def subscribe(self, group: str) -> _Inbox:
+        """Returns once the process is in the group (or UNAVAILABLE is queued), so whatever
+        commits afterwards reaches the inbox."""
+        inbox = _Inbox(group)
+        room = self.rooms.setdefault(group, _Room())
+        room.inboxes.add(inbox)
+        if leaving := self._leaving.get(group):
+            # The room's last subscription is leaving: this join must not land before its discard.
+            await asyncio.shield(leaving)
+        # Every subscription joins, even when the process is in the group already: that
+        # renews the membership, which the layer would otherwise expire (group_expiry).
+        if await self._join(group):
+            room.rejoined(unwarned=None)
+        else:
+            room.lost()
+            self._mend()
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.create_task(self._read(), name="parley-room-hub")
+        return inbox
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self._pump is not None:
-            self._pump.cancel()
+    async def unsubscribe(self, inbox: _Inbox) -> None:
+        room = self.rooms.get(inbox.group)
+        if room is None or inbox not in room.inboxes:
+            return
+        room.inboxes.discard(inbox)
+        if room.inboxes:
+            return
+        del self.rooms[inbox.group]
+        if room.joined:
+            leaving = self._leaving[inbox.group] = asyncio.create_task(self._leave(inbox.group))
+            await asyncio.shield(leaving)
+        if not self.rooms:
+            await self._stop()
+
+    async def _leave(self, group: str) -> None:
+        try:
+            await asyncio.wait_for(self.layer.group_discard(group, self.channel), 2)
+        except LAYER_ERRORS as error:
+            logger.info("leaving a room group failed", extra={"group": group, "error": repr(error)})
+        finally:
+            self._leaving.pop(group, None)
+
+    async def _stop(self) -> None:
+        tasks = [task for task in (self._reader, self._mender) if task is not None]
+        self._reader = self._mender = None
+        for task in tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._pump
-        if self.joined and self.channel:
-            try:
-                await asyncio.wait_for(self.layer.group_discard(self.group, self.channel), 2)
-            except LAYER_ERRORS as error:
-                logger.info("leaving a room group failed", extra={"group": self.group, "error": repr(error)})
+                await task
 
-    async def _join(self) -> bool:
+    async def _join(self, group: str) -> bool:
         try:
             if self.channel is None:
                 self.channel = await self.layer.new_channel()
-            await asyncio.wait_for(self.layer.group_add(self.group, self.channel), 5)
+            await asyncio.wait_for(self.layer.group_add(group, self.channel), 5)
         except LAYER_ERRORS as error:
-            logger.warning("joining a room group failed", extra={"group": self.group, "error": repr(error)})
+            logger.warning("joining a room group failed", extra={"group": group, "error": repr(error)})
             return False
         return True
 
-    async def events(self) -> AsyncIterator[dict[str, Any] | LayerState]:
-        while True:
-            if self.overflowed:
-                raise SubscriberTooSlow(self.group)
-            yield await self.queue.get()
+    def _mend(self) -> None:
+        if self._mender is None or self._mender.done():
+            self._mender = asyncio.create_task(self._rejoin_lost(), name="parley-room-hub-mender")
 
-    async def _fill_queue(self) -> None:
-        async for signal in self._signals():
-            try:
-                self.queue.put_nowait(signal)
-            except asyncio.QueueFull:
-                logger.warning("subscriber too slow", extra={"group": self.group, "queued": self.queue.qsize()})
-                self.overflowed = True
-                # A full queue means the consumer is not waiting: it sees the flag at its next read.
-                return
-
-    async def _signals(self) -> AsyncIterator[dict[str, Any] | LayerState]:
+    async def _rejoin_lost(self) -> None:
+        """Every retry interval, joins the rooms the hub has lost, until none is left."""
         retry = settings.PARLEY["REALTIME_RETRY_SECONDS"]
-        if not self.joined:
-            yield LayerState.UNAVAILABLE
-        while True:
-            if not self.joined:
+        while lost := [(group, room) for group, room in self.rooms.items() if not room.joined]:
+            await asyncio.sleep(retry)
+            for group, room in lost:
+                if self.rooms.get(group) is not room or room.joined:
+                    continue
+                if not await self._join(group):
+                    break  # still down: the rest would only wait for the same timeout
+                logger.info("realtime restored", extra={"group": group})
+                room.rejoined(unwarned=None)
+
+    async def _read(self) -> None:
+        retry = settings.PARLEY["REALTIME_RETRY_SECONDS"]
+        while self.rooms:
+            if self.channel is None:
                 await asyncio.sleep(retry)
-                self.joined = await self._join()
-                if self.joined:
-                    logger.info("realtime restored", extra={"group": self.group})
-                    yield LayerState.RESTORED
                 continue
             try:
                 message = await self.layer.receive(self.channel)
             except LAYER_ERRORS as error:
-                self.joined = await self._join()
-                if self.joined:
-                    logger.info("realtime reconnected", extra={"group": self.group, "error": repr(error)})
-                    yield LayerState.RESYNC
-                else:
-                    logger.warning("realtime unavailable", extra={"group": self.group, "error": repr(error)})
-                    yield LayerState.UNAVAILABLE
+                await self._resync(error)
+                if not any(room.joined for room in self.rooms.values()):
+                    # Down: do not spin on receive; the mender reports the return.
+                    await asyncio.sleep(retry)
                 continue
-            if message.get("type") == EVENT_TYPE:
-                yield message
+            if message.get("type") != EVENT_TYPE:
+                continue
+            if room := self.rooms.get(message.get("group")):
+                for inbox in room.inboxes:
+                    inbox.offer(message)
+
+    async def _resync(self, error: Exception) -> None:
+        """After a failed receive, events may have been lost in every room: rejoin each one.
+        A room back at once catches up silently (RESYNC); once a join fails, the rest are lost."""
+        down = False
+        for group, room in list(self.rooms.items()):
+            if not room.joined or self.rooms.get(group) is not room:
+                continue
+            if not down and await self._join(group):
+                logger.info("realtime reconnected", extra={"group": group, "error": repr(error)})
+                room.rejoined(unwarned=LayerState.RESYNC)
+            else:
+                down = True
+                logger.warning("realtime unavailable", extra={"group": group, "error": repr(error)})
+                room.lost()
+        if down:
+            self._mend()
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomHub]" = weakref.WeakKeyDictionary()
+
+
+def room_hub() -> RoomHub:
+    """The running event loop's hub on the current channel layer."""
+    loop = asyncio.get_running_loop()
+    layer = get_channel_layer()
+    hub = _hubs.get(loop)
+    if hub is None or hub.layer is not layer:
+        hub = _hubs[loop] = RoomHub(layer)
+    return hub
+
+
+class RoomListener:
+    """One subscription's view of a room's events, through the process's RoomHub."""
+
+    def __init__(self, room_id: int) -> None:
+        self.group = room_group(room_id)
+        self._hub: RoomHub | None = None
+        self._inbox: _Inbox | None = None
+
+    async def __aenter__(self) -> "RoomListener":
+        self._hub = room_hub()
+        self._inbox = await self._hub.subscribe(self.group)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._hub is not None and self._inbox is not None:
+            await self._hub.unsubscribe(self._inbox)
+
+    async def events(self) -> AsyncIterator[Signal]:
+        inbox = self._inbox
+        while True:
+            if inbox.overflowed:
+                raise SubscriberTooSlow(self.group)
+            yield await inbox.queue.get()
 
 
 class InProcessChannelLayer(InMemoryChannelLayer):

@@ -152,9 +152,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 CHANNEL_LAYER_BACKEND = os.environ.get("PARLEY_CHANNEL_LAYER", "redis")
-# Each subscription's channel holds at most `capacity` undelivered events: memory stays bounded
-# whatever a slow client does, and a subscriber that falls behind catches up from history.
+# A process's channel (chat.realtime.RoomHub) holds at most `capacity` undelivered events; its
+# reader drains it at once into each subscription's own bounded queue (SUBSCRIBER_QUEUE).
 CHANNEL_CAPACITY = env_int("PARLEY_CHANNEL_CAPACITY", 1000)
+# redis-py 8 times a socket read out after 5 s by default, which is exactly how long the layer's
+# BZPOPMIN waits on an idle channel: every idle receive failed and looked like a lost Redis
+# (redis/redis-py#4091, django/channels_redis#422). Longer than the wait, still bounded.
+LAYER_REDIS = {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}
 if REDIS_URL is None:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "chat.realtime.InProcessChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
@@ -163,14 +167,14 @@ elif CHANNEL_LAYER_BACKEND == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [LAYER_REDIS]},
         }
     }
 else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY, "expiry": 60},
+            "CONFIG": {"hosts": [LAYER_REDIS], "capacity": CHANNEL_CAPACITY, "expiry": 60},
         }
     }
 

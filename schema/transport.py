@@ -77,8 +77,8 @@ def graphql_http_view():
 class GraphQLSocket(GraphQLWSConsumer):
     """graphql-transport-ws (and legacy graphql-ws) on /graphql/.
 
-    The consumer itself listens to no channel layer: each subscription holds its own
-    channel (chat.realtime.RoomListener), so a broken Redis cannot kill the socket.
+    The consumer itself listens to no channel layer: subscriptions hear their rooms through
+    the process's chat.realtime.RoomHub, so a broken Redis cannot kill the socket.
     """
 
     channel_layer_alias = "parley.socket-has-no-layer"

@@ -4,6 +4,8 @@ skipped between the phases and nothing is yielded twice: a live event is yielded
 only when it names the newest message yielded as its predecessor; otherwise every read
 starts after the newest message yielded."""
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +20,7 @@ from chat.cursors import Cursor, message_cursor
 from chat.models import Bid, ChatRoom, Message, User
 from chat.payloads import message_from_payload
 from chat.realtime import LayerState, RoomListener
-from chat.services.receipts import messages_mark_delivered
+from chat.services.receipts import messages_stamp_delivered, undelivered
 
 REPLAY_BATCH = 100
 # Before the first message: what `newest` is while the subscriber has seen none.
@@ -152,6 +154,49 @@ class RoomFeed:
         return BidItem(message, message.bid)
 
     async def _delivered(self, messages: list[Message]) -> None:
-        # Reaching the recipient's subscription is delivery; one UPDATE per batch.
-        if any(m.sender_id != self.user.pk and m.delivered_at is None for m in messages):
-            await _db(messages_mark_delivered)(messages=messages, recipient=self.user)
+        # Reaching the recipient's subscription is delivery, stamped before it is yielded.
+        if pending := undelivered(messages=messages, recipient=self.user):
+            await delivery_stamps().stamp(pending)
+
+
+class DeliveryStamps:
+    """Group commit for deliveredAt: the stamps that subscriptions ask for while an UPDATE
+    is running are written together by the next one. Every subscription's database work runs
+    on one thread, so one UPDATE per event would make a busy process's subscribers fall
+    behind its senders; this way the number of UPDATEs falls as the load rises, and each
+    stamp has still committed before its message is yielded."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[list[Message], asyncio.Future]] = []
+        self._writer: asyncio.Task | None = None
+
+    async def stamp(self, messages: list[Message]) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((messages, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await _db(messages_stamp_delivered)(messages=[m for messages, _ in batch for m in messages])
+            except Exception as error:  # noqa: BLE001 - each waiting subscription gets it, as if alone
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+
+_stamps: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, DeliveryStamps]" = weakref.WeakKeyDictionary()
+
+
+def delivery_stamps() -> DeliveryStamps:
+    loop = asyncio.get_running_loop()
+    if (stamps := _stamps.get(loop)) is None:
+        stamps = _stamps[loop] = DeliveryStamps()
+    return stamps

@@ -21,14 +21,24 @@ class Receipt:
     reader: User
 
 
+def undelivered(*, messages: list[Message], recipient: User) -> list[Message]:
+    """The messages that reaching `recipient` delivers for the first time."""
+    return [m for m in messages if m.sender_id != recipient.pk and m.delivered_at is None]
+
+
 def messages_mark_delivered(*, messages: list[Message], recipient: User) -> None:
     """Stamp deliveredAt on the messages that reach their recipient for the first time."""
-    pending = [m for m in messages if m.sender_id != recipient.pk and m.delivered_at is None]
-    if not pending:
+    messages_stamp_delivered(messages=undelivered(messages=messages, recipient=recipient))
+
+
+def messages_stamp_delivered(*, messages: list[Message]) -> None:
+    """Stamp deliveredAt on messages already known to be delivered, in one UPDATE; a message
+    stamped before keeps its first stamp."""
+    if not messages:
         return
     now = timezone.now()
-    Message.objects.filter(pk__in=[m.pk for m in pending], delivered_at__isnull=True).update(delivered_at=now)
-    for message in pending:
+    Message.objects.filter(pk__in={m.pk for m in messages}, delivered_at__isnull=True).update(delivered_at=now)
+    for message in messages:
         message.delivered_at = now
 
 

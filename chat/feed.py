@@ -86,6 +86,11 @@ class RoomFeed:
     needs no read at all: nothing can be missing between the two."""
 
     def __init__(self, *, room: ChatRoom, user: User) -> None:
+        # The subscriber is one of the room's two users: one object for them, not two.
+        if room.organizer_id == user.pk:
+            room.organizer = user
+        elif room.vendor_id == user.pk:
+            room.vendor = user
         self.room = room
         self.user = user
         self.newest: Cursor = NOTHING_YET
@@ -100,7 +105,8 @@ class RoomFeed:
             # the read after the newest cursor cannot yield it twice.
             async for item in self._new_messages():
                 yield item
-            async for signal in listener.events():
+            while True:
+                signal = await listener.next()
                 if signal is LayerState.UNAVAILABLE:
                     yield UNAVAILABLE
                 elif signal in (LayerState.RESTORED, LayerState.RESYNC):

@@ -1,5 +1,6 @@
 """The one place that touches the channel layer: group names, the event envelope, the safe
-broadcast that logs instead of failing, and the resilient listener a subscription reads.
+broadcast that logs instead of failing, and the resilient hub through which a process's
+subscriptions hear their rooms.
 
 A new message's event carries its committed payload and the cursor of the message before it
 in the room, so a subscriber that has seen exactly that one yields the payload as it is; any
@@ -12,7 +13,6 @@ import contextlib
 import logging
 import time
 import weakref
-from collections.abc import AsyncIterator
 from enum import Enum
 from typing import Any
 
@@ -98,28 +98,56 @@ class SubscriberTooSlow(Exception):
 Signal = dict[str, Any] | LayerState
 
 
-class _Inbox:
-    """One subscription's bounded queue of signals. A subscriber that does not keep up is
-    noticed (SubscriberTooSlow) instead of silently losing events."""
+class RoomListener:
+    """One subscription's membership of a room, through the process's RoomHub, and its
+    bounded backlog of signals. A subscriber that does not keep up is noticed
+    (SubscriberTooSlow) instead of silently losing events. Kept small: ten thousand idle
+    sockets hold ten thousand of these (a list and, while waiting, one future; an
+    asyncio.Queue would be four deques)."""
 
-    __slots__ = ("group", "queue", "overflowed", "warned")
+    __slots__ = ("group", "hub", "backlog", "capacity", "waiter", "overflowed", "warned")
 
-    def __init__(self, group: str) -> None:
-        self.group = group
-        self.queue: asyncio.Queue[Signal] = asyncio.Queue(maxsize=settings.PARLEY["SUBSCRIBER_QUEUE"])
+    def __init__(self, room_id: int, *, hub: "RoomHub | None" = None) -> None:
+        self.group = room_group(room_id)
+        self.hub = hub
+        self.backlog: list[Signal] = []
+        self.capacity: int = settings.PARLEY["SUBSCRIBER_QUEUE"]
+        self.waiter: asyncio.Future | None = None
         self.overflowed = False
         # Told UNAVAILABLE and not yet RESTORED.
         self.warned = False
 
+    async def __aenter__(self) -> "RoomListener":
+        if self.hub is None:
+            self.hub = room_hub()
+        await self.hub.subscribe(self)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.hub.unsubscribe(self)
+
+    async def next(self) -> Signal:
+        while not self.backlog:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        if self.overflowed:
+            raise SubscriberTooSlow(self.group)
+        return self.backlog.pop(0)
+
     def offer(self, signal: Signal) -> None:
         if self.overflowed:
             return
-        try:
-            self.queue.put_nowait(signal)
-        except asyncio.QueueFull:
-            # A full queue means the consumer is not waiting: it sees the flag at its next read.
-            logger.warning("subscriber too slow", extra={"group": self.group, "queued": self.queue.qsize()})
+        if len(self.backlog) >= self.capacity:
+            # A full backlog means the consumer is not waiting: it sees the flag at its next read.
+            logger.warning("subscriber too slow", extra={"group": self.group, "queued": len(self.backlog)})
             self.overflowed = True
+            return
+        self.backlog.append(signal)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
 
     def warn(self) -> None:
         if not self.warned:
@@ -128,33 +156,33 @@ class _Inbox:
 
 
 class _Room:
-    __slots__ = ("inboxes", "joined")
+    __slots__ = ("listeners", "joined")
 
     def __init__(self) -> None:
-        self.inboxes: set[_Inbox] = set()
+        self.listeners: set[RoomListener] = set()
         self.joined = False
 
     def lost(self) -> None:
         self.joined = False
-        for inbox in self.inboxes:
-            inbox.warn()
+        for listener in self.listeners:
+            listener.warn()
 
     def rejoined(self, *, unwarned: LayerState | None) -> None:
         """Back in the group: a warned subscription hears RESTORED, any other `unwarned`."""
         self.joined = True
-        for inbox in self.inboxes:
-            if inbox.warned:
-                inbox.warned = False
-                inbox.offer(LayerState.RESTORED)
+        for listener in self.listeners:
+            if listener.warned:
+                listener.warned = False
+                listener.offer(LayerState.RESTORED)
             elif unwarned is not None:
-                inbox.offer(unwarned)
+                listener.offer(unwarned)
 
 
 class RoomHub:
     """A process's membership of the room groups its subscriptions follow: one channel,
     joined to every room with a subscription here, and one task reading it that hands each
-    event to that room's subscriptions. Per subscription there is only a queue, so an idle
-    socket costs little and an event costs one layer delivery per process, not one per
+    event to that room's subscriptions. Per subscription there is only a RoomListener, so an
+    idle socket costs little and an event costs one layer delivery per process, not one per
     subscriber.
 
     When the layer fails, every room's subscriptions hear UNAVAILABLE once; the hub keeps
@@ -170,12 +198,12 @@ class RoomHub:
         self._reader: asyncio.Task | None = None
         self._mender: asyncio.Task | None = None
 
-    async def subscribe(self, group: str) -> _Inbox:
-        """Returns once the process is in the group (or UNAVAILABLE is queued), so whatever
-        commits afterwards reaches the inbox."""
-        inbox = _Inbox(group)
+    async def subscribe(self, listener: RoomListener) -> None:
+        """Returns once the process is in the listener's group (or UNAVAILABLE is queued),
+        so whatever commits afterwards reaches it."""
+        group = listener.group
         room = self.rooms.setdefault(group, _Room())
-        room.inboxes.add(inbox)
+        room.listeners.add(listener)
         if leaving := self._leaving.get(group):
             # The room's last subscription is leaving: this join must not land before its discard.
             await asyncio.shield(leaving)
@@ -188,18 +216,17 @@ class RoomHub:
             self._mend()
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read(), name="parley-room-hub")
-        return inbox
 
-    async def unsubscribe(self, inbox: _Inbox) -> None:
-        room = self.rooms.get(inbox.group)
-        if room is None or inbox not in room.inboxes:
+    async def unsubscribe(self, listener: RoomListener) -> None:
+        room = self.rooms.get(listener.group)
+        if room is None or listener not in room.listeners:
             return
-        room.inboxes.discard(inbox)
-        if room.inboxes:
+        room.listeners.discard(listener)
+        if room.listeners:
             return
-        del self.rooms[inbox.group]
+        del self.rooms[listener.group]
         if room.joined:
-            leaving = self._leaving[inbox.group] = asyncio.create_task(self._leave(inbox.group))
+            leaving = self._leaving[listener.group] = asyncio.create_task(self._leave(listener.group))
             await asyncio.shield(leaving)
         if not self.rooms:
             await self._stop()
@@ -264,8 +291,8 @@ class RoomHub:
             if message.get("type") != EVENT_TYPE:
                 continue
             if room := self.rooms.get(message.get("group")):
-                for inbox in room.inboxes:
-                    inbox.offer(message)
+                for listener in room.listeners:
+                    listener.offer(message)
 
     async def _resync(self, error: Exception) -> None:
         """After a failed receive, events may have been lost in every room: rejoin each one.
@@ -296,31 +323,6 @@ def room_hub() -> RoomHub:
     if hub is None or hub.layer is not layer:
         hub = _hubs[loop] = RoomHub(layer)
     return hub
-
-
-class RoomListener:
-    """One subscription's view of a room's events, through the process's RoomHub."""
-
-    def __init__(self, room_id: int) -> None:
-        self.group = room_group(room_id)
-        self._hub: RoomHub | None = None
-        self._inbox: _Inbox | None = None
-
-    async def __aenter__(self) -> "RoomListener":
-        self._hub = room_hub()
-        self._inbox = await self._hub.subscribe(self.group)
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self._hub is not None and self._inbox is not None:
-            await self._hub.unsubscribe(self._inbox)
-
-    async def events(self) -> AsyncIterator[Signal]:
-        inbox = self._inbox
-        while True:
-            if inbox.overflowed:
-                raise SubscriberTooSlow(self.group)
-            yield await inbox.queue.get()
 
 
 class InProcessChannelLayer(InMemoryChannelLayer):

@@ -8,8 +8,15 @@ from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings as django_settings
 
-from chat import realtime
-from chat.realtime import EVENT_TYPE, InProcessChannelLayer, LayerState, RoomHub, SubscriberTooSlow, room_group
+from chat.realtime import (
+    EVENT_TYPE,
+    InProcessChannelLayer,
+    LayerState,
+    RoomHub,
+    RoomListener,
+    SubscriberTooSlow,
+    room_group,
+)
 
 GROUP = room_group(7)
 
@@ -51,13 +58,19 @@ async def _send(layer, n: int, group: str = GROUP) -> None:
     await layer.group_send(group, {"type": EVENT_TYPE, "group": group, "n": n})
 
 
-async def _next(inbox):
-    return await asyncio.wait_for(inbox.queue.get(), 2)
+async def _subscribed(hub: RoomHub, room_id: int = 7) -> RoomListener:
+    listener = RoomListener(room_id, hub=hub)
+    await hub.subscribe(listener)
+    return listener
+
+
+async def _next(listener: RoomListener):
+    return await asyncio.wait_for(listener.next(), 2)
 
 
 async def test_two_subscriptions_of_a_room_share_one_membership_and_one_delivery(layer):
     hub = RoomHub(layer)
-    first, second = await hub.subscribe(GROUP), await hub.subscribe(GROUP)
+    first, second = await _subscribed(hub), await _subscribed(hub)
     assert list(layer.groups[GROUP]) == [hub.channel]
     await _send(layer, 1)
     assert (await _next(first))["n"] == 1
@@ -69,26 +82,26 @@ async def test_two_subscriptions_of_a_room_share_one_membership_and_one_delivery
 
 async def test_ending_one_subscription_keeps_the_others_membership(layer):
     hub = RoomHub(layer)
-    leaving, staying = await hub.subscribe(GROUP), await hub.subscribe(GROUP)
+    leaving, staying = await _subscribed(hub), await _subscribed(hub)
     await hub.unsubscribe(leaving)
     await _send(layer, 2)
     assert (await _next(staying))["n"] == 2
-    assert leaving.queue.empty()
+    assert not leaving.backlog
     await hub.unsubscribe(staying)
 
 
 async def test_the_last_subscription_leaving_leaves_the_group_and_stops_reading(layer):
     hub = RoomHub(layer)
-    inbox = await hub.subscribe(GROUP)
+    listener = await _subscribed(hub)
     reader = hub._reader
-    await hub.unsubscribe(inbox)
+    await hub.unsubscribe(listener)
     assert GROUP not in layer.groups
     assert reader.done() and hub._reader is None
 
 
 async def test_events_of_other_rooms_reach_only_their_own_subscriptions(layer):
     hub = RoomHub(layer)
-    mine, theirs = await hub.subscribe(GROUP), await hub.subscribe(room_group(8))
+    mine, theirs = await _subscribed(hub), await _subscribed(hub, 8)
     await _send(layer, 3, group=room_group(8))
     assert (await _next(theirs))["n"] == 3
     await _send(layer, 4)
@@ -99,10 +112,10 @@ async def test_events_of_other_rooms_reach_only_their_own_subscriptions(layer):
 
 async def test_a_subscription_during_the_last_ones_leaving_is_still_in_the_group(layer):
     hub = RoomHub(layer)
-    first = await hub.subscribe(GROUP)
+    first = await _subscribed(hub)
     leaving = asyncio.create_task(hub.unsubscribe(first))
     await asyncio.sleep(0)  # the discard is under way
-    second = await hub.subscribe(GROUP)
+    second = await _subscribed(hub)
     await leaving
     assert list(layer.groups[GROUP]) == [hub.channel]
     await _send(layer, 5)
@@ -113,7 +126,7 @@ async def test_a_subscription_during_the_last_ones_leaving_is_still_in_the_group
 async def test_a_join_that_fails_warns_once_then_restores(layer):
     hub = RoomHub(layer)
     layer.joins_fail = True
-    first, second = await hub.subscribe(GROUP), await hub.subscribe(GROUP)
+    first, second = await _subscribed(hub), await _subscribed(hub)
     assert await _next(first) is LayerState.UNAVAILABLE
     assert await _next(second) is LayerState.UNAVAILABLE
     layer.joins_fail = False
@@ -127,18 +140,18 @@ async def test_a_join_that_fails_warns_once_then_restores(layer):
 
 async def test_a_lost_connection_that_rejoins_at_once_asks_for_a_silent_catch_up(layer):
     hub = RoomHub(layer)
-    inbox = await hub.subscribe(GROUP)
+    listener = await _subscribed(hub)
     await asyncio.sleep(0)  # the reader is waiting on the layer
     layer.receive_fails.set()
-    assert await _next(inbox) is LayerState.RESYNC
+    assert await _next(listener) is LayerState.RESYNC
     await _send(layer, 7)
-    assert (await _next(inbox))["n"] == 7
-    await hub.unsubscribe(inbox)
+    assert (await _next(listener))["n"] == 7
+    await hub.unsubscribe(listener)
 
 
 async def test_a_lost_connection_with_the_layer_down_warns_every_room_then_restores(layer):
     hub = RoomHub(layer)
-    mine, theirs = await hub.subscribe(GROUP), await hub.subscribe(room_group(8))
+    mine, theirs = await _subscribed(hub), await _subscribed(hub, 8)
     await asyncio.sleep(0)
     layer.joins_fail = True
     layer.receive_fails.set()
@@ -152,18 +165,16 @@ async def test_a_lost_connection_with_the_layer_down_warns_every_room_then_resto
     await hub.unsubscribe(theirs)
 
 
-async def test_a_subscription_that_does_not_read_overflows_alone(layer, monkeypatch):
+async def test_a_subscription_that_does_not_read_overflows_alone(layer):
     hub = RoomHub(layer)
-    monkeypatch.setattr(realtime, "room_hub", lambda: hub)
-    reader = await hub.subscribe(GROUP)
-    async with realtime.RoomListener(7) as idle:
-        for n in range(4):  # one more than the queue holds
+    reader = await _subscribed(hub)
+    async with RoomListener(7, hub=hub) as idle:
+        for n in range(4):  # one more than the backlog holds
             await _send(layer, n)
             assert (await _next(reader))["n"] == n
         with pytest.raises(SubscriberTooSlow):
-            async for _ in idle.events():
-                pass
-    assert [inbox is reader for inbox in hub.rooms[GROUP].inboxes] == [True]
+            await idle.next()
+    assert hub.rooms[GROUP].listeners == {reader}
     await hub.unsubscribe(reader)
 
 
@@ -172,9 +183,9 @@ async def test_an_idle_room_on_redis_hears_nothing_for_longer_than_the_layers_bl
     """The layer's BZPOPMIN waits 5 s on an idle channel; a socket read timeout no longer than
     that (redis-py 8's default) made every idle receive fail and every room catch up."""
     hub = RoomHub(get_channel_layer())
-    inbox = await hub.subscribe(room_group(424242))
+    listener = await _subscribed(hub, 424242)
     try:
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(inbox.queue.get(), RedisChannelLayer.brpop_timeout + 2)
+            await asyncio.wait_for(listener.next(), RedisChannelLayer.brpop_timeout + 2)
     finally:
-        await hub.unsubscribe(inbox)
+        await hub.unsubscribe(listener)

@@ -5,6 +5,8 @@ only when it names the newest message yielded as its predecessor; otherwise ever
 starts after the newest message yielded."""
 
 import asyncio
+import itertools
+import logging
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,7 +24,13 @@ from chat.payloads import message_from_payload
 from chat.realtime import LayerState, RoomListener
 from chat.services.receipts import messages_stamp_delivered, undelivered
 
+logger = logging.getLogger(__name__)
+
 REPLAY_BATCH = 100
+# Waits between a subscription's attempts to reach a database that is down, the last repeated
+# until it answers. The subscription stays open meanwhile, and misses nothing: no send can
+# commit while the database is down, and the next read starts after the newest message yielded.
+DATABASE_RETRY_SECONDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 # Before the first message: what `newest` is while the subscriber has seen none.
 NOTHING_YET = Cursor(datetime(1970, 1, 1, tzinfo=UTC), 0)
 
@@ -75,7 +83,21 @@ def _reconnecting(fn):
 
 
 def _db(fn):
-    return sync_to_async(_reconnecting(fn))
+    call = sync_to_async(_reconnecting(fn))
+
+    async def retrying(**kwargs):
+        waits = itertools.chain(DATABASE_RETRY_SECONDS, itertools.repeat(DATABASE_RETRY_SECONDS[-1]))
+        for attempt, wait in enumerate(waits, start=1):
+            try:
+                return await call(**kwargs)
+            except (OperationalError, InterfaceError) as error:
+                logger.warning(
+                    "database unavailable to a subscription",
+                    extra={"attempt": attempt, "retry_in_seconds": wait, "error": repr(error)},
+                )
+                await asyncio.sleep(wait)
+
+    return retrying
 
 
 class RoomFeed:

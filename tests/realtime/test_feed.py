@@ -5,6 +5,7 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import OperationalError
 
 from chat import feed, realtime, selectors
 from chat.services.messages import message_send
@@ -81,4 +82,30 @@ async def test_an_event_repeated_or_overtaken_yields_each_message_once_in_order(
         await sync_to_async(broadcast)(room_id, event)
     await sync_to_async(message_send)(room=room, sender=room.vendor, text="c")
     assert await _texts(items, 3) == ["a", "b", "c"]
+    await items.aclose()
+
+
+async def test_a_read_during_a_database_outage_waits_for_the_database_and_goes_on(monkeypatch, caplog):
+    room = await sync_to_async(RoomFactory)()
+    items = await _subscribed(room, room.organizer)
+    monkeypatch.setattr(feed, "DATABASE_RETRY_SECONDS", (0.01,))
+    real = selectors.messages_after
+    failures = []
+
+    def down_for_a_while(**kwargs):
+        # Fault injection: four failed reads, two attempts with their reconnect each.
+        if len(failures) < 4:
+            failures.append(kwargs["cursor"])
+            raise OperationalError("injected: the database is restarting")
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "messages_after", down_for_a_while)
+    broadcast = realtime.broadcast
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: True)  # lost: the feed must read
+    await sync_to_async(message_send)(room=room, sender=room.vendor, text="missed")
+    monkeypatch.setattr(realtime, "broadcast", broadcast)
+    await sync_to_async(message_send)(room=room, sender=room.vendor, text="next")
+    assert await _texts(items, 2) == ["missed", "next"]
+    assert len(failures) == 4
+    assert [r.attempt for r in caplog.records if r.getMessage() == "database unavailable to a subscription"] == [1, 2]
     await items.aclose()

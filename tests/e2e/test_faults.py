@@ -282,10 +282,11 @@ def postgres(transactional_db):
         connections.close_all()
 
 
+@pytest.mark.parametrize("server_env", [{}, {"PARLEY_DB_POOL": "1"}], ids=["connections", "pool"])
 async def test_postgres_restarted_mutations_fail_clearly_then_everything_works_without_a_server_restart(
-    postgres, pair, _closes_thread_connections
+    postgres, pair, _closes_thread_connections, server_env
 ):
-    server = await asyncio.to_thread(start_server)
+    server = await asyncio.to_thread(start_server, **server_env)
     subscriber = None
     try:
         async with httpx.AsyncClient(timeout=30) as client:

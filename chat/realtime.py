@@ -197,6 +197,9 @@ class RoomHub:
         self._leaving: dict[str, asyncio.Task] = {}
         self._reader: asyncio.Task | None = None
         self._mender: asyncio.Task | None = None
+        # The pub/sub layer's new_channel() awaits Redis: without it, subscriptions starting
+        # together would each make a channel, and rooms joined on all but the last go unread.
+        self._making_channel = asyncio.Lock()
 
     async def subscribe(self, listener: RoomListener) -> None:
         """Returns once the process is in the listener's group (or UNAVAILABLE is queued),
@@ -242,6 +245,9 @@ class RoomHub:
     async def _stop(self) -> None:
         tasks = [task for task in (self._reader, self._mender) if task is not None]
         self._reader = self._mender = None
+        # The pub/sub layer drops a channel whose receive is cancelled: a subscription that
+        # comes along from now on makes a new one (and a reader of its own).
+        self.channel = None
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -249,8 +255,9 @@ class RoomHub:
 
     async def _join(self, group: str) -> bool:
         try:
-            if self.channel is None:
-                self.channel = await self.layer.new_channel()
+            async with self._making_channel:
+                if self.channel is None:
+                    self.channel = await self.layer.new_channel()
             await asyncio.wait_for(self.layer.group_add(group, self.channel), 5)
         except LAYER_ERRORS as error:
             logger.warning("joining a room group failed", extra={"group": group, "error": repr(error)})

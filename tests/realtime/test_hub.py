@@ -22,13 +22,22 @@ GROUP = room_group(7)
 
 
 class FlakyLayer(InProcessChannelLayer):
-    """The real layer, with faults to switch on: joins fail, or the next receive fails."""
+    """The real layer, with faults to switch on: joins fail, or the next receive fails. Like
+    the pub/sub layer, it awaits in new_channel() and forgets a channel whose receive is
+    cancelled."""
 
     def __init__(self) -> None:
         super().__init__(capacity=100)
         self.joins_fail = False
         self.receive_fails = asyncio.Event()
         self.delivered = 0
+        self.made: list[str] = []
+
+    async def new_channel(self, prefix="specific."):
+        await asyncio.sleep(0)
+        channel = await super().new_channel(prefix)
+        self.made.append(channel)
+        return channel
 
     async def group_add(self, group, channel):
         if self.joins_fail:
@@ -36,9 +45,17 @@ class FlakyLayer(InProcessChannelLayer):
         await super().group_add(group, channel)
 
     async def receive(self, channel):
+        if channel not in self.made:
+            raise RuntimeError(f"{channel} was not made here, or was forgotten")
         receive = asyncio.ensure_future(super().receive(channel))
         failure = asyncio.ensure_future(self.receive_fails.wait())
-        done, _ = await asyncio.wait({receive, failure}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            done, _ = await asyncio.wait({receive, failure}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            receive.cancel()
+            failure.cancel()
+            self.made.remove(channel)
+            raise
         if failure in done:
             receive.cancel()
             self.receive_fails.clear()
@@ -97,6 +114,27 @@ async def test_the_last_subscription_leaving_leaves_the_group_and_stops_reading(
     await hub.unsubscribe(listener)
     assert GROUP not in layer.groups
     assert reader.done() and hub._reader is None
+
+
+async def test_subscriptions_starting_together_share_one_channel(layer):
+    hub = RoomHub(layer)
+    listeners = await asyncio.gather(*(_subscribed(hub, room_id) for room_id in (1, 2, 3)))
+    assert len(layer.made) == 1
+    for room_id, listener in zip((1, 2, 3), listeners, strict=True):
+        await _send(layer, room_id, group=room_group(room_id))
+        assert (await _next(listener))["n"] == room_id
+    for listener in listeners:
+        await hub.unsubscribe(listener)
+
+
+async def test_a_room_joined_after_the_hub_stopped_is_read_on_a_new_channel(layer):
+    hub = RoomHub(layer)
+    await hub.unsubscribe(await _subscribed(hub))
+    again = await _subscribed(hub)
+    assert len(layer.made) == 2 and layer.made[-1] == hub.channel
+    await _send(layer, 9)
+    assert (await _next(again))["n"] == 9
+    await hub.unsubscribe(again)
 
 
 async def test_events_of_other_rooms_reach_only_their_own_subscriptions(layer):

@@ -273,13 +273,16 @@ class RoomHub:
         retry = settings.PARLEY["REALTIME_RETRY_SECONDS"]
         while lost := [(group, room) for group, room in self.rooms.items() if not room.joined]:
             await asyncio.sleep(retry)
+            restored = 0
             for group, room in lost:
                 if self.rooms.get(group) is not room or room.joined:
                     continue
                 if not await self._join(group):
                     break  # still down: the rest would only wait for the same timeout
-                logger.info("realtime restored", extra={"group": group})
                 room.rejoined(unwarned=None)
+                restored += 1
+            if restored:
+                logger.info("realtime restored", extra={"rooms": restored, "still_lost": len(lost) - restored})
 
     async def _read(self) -> None:
         retry = settings.PARLEY["REALTIME_RETRY_SECONDS"]
@@ -289,7 +292,9 @@ class RoomHub:
                 continue
             try:
                 message = await self.layer.receive(self.channel)
-            except LAYER_ERRORS as error:
+            except Exception as error:  # noqa: BLE001 - a reader that died would leave every room here silent
+                if not isinstance(error, LAYER_ERRORS):
+                    logger.exception("room hub receive failed unexpectedly")
                 await self._resync(error)
                 if not any(room.joined for room in self.rooms.values()):
                     # Down: do not spin on receive; the mender reports the return.
@@ -304,18 +309,20 @@ class RoomHub:
     async def _resync(self, error: Exception) -> None:
         """After a failed receive, events may have been lost in every room: rejoin each one.
         A room back at once catches up silently (RESYNC); once a join fails, the rest are lost."""
-        down = False
+        rejoined = lost = 0
         for group, room in list(self.rooms.items()):
             if not room.joined or self.rooms.get(group) is not room:
                 continue
-            if not down and await self._join(group):
-                logger.info("realtime reconnected", extra={"group": group, "error": repr(error)})
+            if not lost and await self._join(group):
                 room.rejoined(unwarned=LayerState.RESYNC)
+                rejoined += 1
             else:
-                down = True
-                logger.warning("realtime unavailable", extra={"group": group, "error": repr(error)})
                 room.lost()
-        if down:
+                lost += 1
+        if rejoined:
+            logger.info("realtime reconnected", extra={"rooms": rejoined, "error": repr(error)})
+        if lost:
+            logger.warning("realtime unavailable", extra={"rooms": lost, "error": repr(error)})
             self._mend()
 
 

@@ -32,6 +32,7 @@ class FlakyLayer(InProcessChannelLayer):
         self.receive_fails = asyncio.Event()
         self.delivered = 0
         self.made: list[str] = []
+        self.failure: Exception = ConnectionError("injected: connection lost")
 
     async def new_channel(self, prefix="specific."):
         await asyncio.sleep(0)
@@ -59,7 +60,7 @@ class FlakyLayer(InProcessChannelLayer):
         if failure in done:
             receive.cancel()
             self.receive_fails.clear()
-            raise ConnectionError("injected: connection lost")
+            raise self.failure
         failure.cancel()
         self.delivered += 1
         return receive.result()
@@ -184,6 +185,19 @@ async def test_a_lost_connection_that_rejoins_at_once_asks_for_a_silent_catch_up
     assert await _next(listener) is LayerState.RESYNC
     await _send(layer, 7)
     assert (await _next(listener))["n"] == 7
+    await hub.unsubscribe(listener)
+
+
+async def test_an_unexpected_receive_error_does_not_stop_the_reader(layer, caplog):
+    hub = RoomHub(layer)
+    listener = await _subscribed(hub)
+    await asyncio.sleep(0)
+    layer.failure = KeyError("injected: a bug in the layer")
+    layer.receive_fails.set()
+    assert await _next(listener) is LayerState.RESYNC
+    await _send(layer, 8)
+    assert (await _next(listener))["n"] == 8
+    assert "room hub receive failed unexpectedly" in caplog.messages
     await hub.unsubscribe(listener)
 
 

@@ -7,21 +7,21 @@ starts after the newest message yielded."""
 import asyncio
 import itertools
 import logging
-import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from chat import selectors
 from chat.cursors import Cursor, message_cursor
+from chat.loops import PerLoop
 from chat.models import Bid, ChatRoom, Message, User
 from chat.payloads import message_from_payload
-from chat.realtime import LayerState, RoomListener
+from chat.realtime import DATABASE_ERRORS, LayerState, RoomListener
 from chat.services.receipts import messages_stamp_delivered, undelivered
 
 logger = logging.getLogger(__name__)
@@ -69,35 +69,55 @@ UNAVAILABLE = WarningItem(
 RESTORED = WarningItem("REALTIME_RESTORED", "Live updates are back; missed messages follow.")
 
 
-def _reconnecting(fn):
-    def call(**kwargs):
+def _database(fn):
+    """Run a read or write of the feed on the database thread, waiting out an outage: the first
+    failure retries at once on a new connection (after a database restart the thread's one
+    is dead), later ones back off. Applied once per function; `fn` looks up what it calls
+    when it runs."""
+
+    def on_thread(**kwargs):
         try:
             return fn(**kwargs)
-        except (OperationalError, InterfaceError):
-            # A subscription outlives database connections: after a database restart the
-            # thread's connection is dead, so drop it and try once on a fresh one.
-            connection.close()
-            return fn(**kwargs)
+        except DATABASE_ERRORS:
+            connection.close()  # the next attempt opens a new connection
+            raise
 
-    return call
-
-
-def _db(fn):
-    call = sync_to_async(_reconnecting(fn))
+    call = sync_to_async(on_thread)
 
     async def retrying(**kwargs):
-        waits = itertools.chain(DATABASE_RETRY_SECONDS, itertools.repeat(DATABASE_RETRY_SECONDS[-1]))
+        waits = itertools.chain((0.0,), DATABASE_RETRY_SECONDS, itertools.repeat(DATABASE_RETRY_SECONDS[-1]))
         for attempt, wait in enumerate(waits, start=1):
             try:
                 return await call(**kwargs)
-            except (OperationalError, InterfaceError) as error:
-                logger.warning(
-                    "database unavailable to a subscription",
-                    extra={"attempt": attempt, "retry_in_seconds": wait, "error": repr(error)},
-                )
+            except DATABASE_ERRORS as error:
+                if attempt > 1:
+                    logger.warning(
+                        "database unavailable to a subscription",
+                        extra={"attempt": attempt - 1, "retry_in_seconds": wait, "error": repr(error)},
+                    )
                 await asyncio.sleep(wait)
 
     return retrying
+
+
+@_database
+def _newest_message_cursor(*, room_id: int) -> Cursor | None:
+    return selectors.newest_message_cursor(room_id=room_id)
+
+
+@_database
+def _messages_after(*, room_id: int, cursor: Cursor, limit: int) -> list[Message]:
+    return selectors.messages_after(room_id=room_id, cursor=cursor, limit=limit)
+
+
+@_database
+def _message_with_payload(*, message_id: int) -> Message | None:
+    return selectors.message_with_payload(message_id=message_id)
+
+
+@_database
+def _stamp_delivered(*, messages: list[Message]) -> None:
+    messages_stamp_delivered(messages=messages)
 
 
 class RoomFeed:
@@ -116,13 +136,16 @@ class RoomFeed:
         self.room = room
         self.user = user
         self.newest: Cursor = NOTHING_YET
+        self._listener: RoomListener | None = None
 
     async def items(self, *, after: Cursor | None) -> AsyncIterator[FeedItem]:
         if after is None:
-            after = await _db(selectors.newest_message_cursor)(room_id=self.room.pk)
+            after = await _newest_message_cursor(room_id=self.room.pk)
         if after is not None:
             self.newest = after
         async with RoomListener(self.room.pk) as listener:
+            self._listener = listener
+            listener.seen = self.newest
             # Joined before replaying: whatever commits from now on also arrives live, and
             # the read after the newest cursor cannot yield it twice.
             async for item in self._new_messages():
@@ -157,7 +180,7 @@ class RoomFeed:
 
     async def _new_messages(self) -> AsyncIterator[FeedItem]:
         while True:
-            batch = await _db(selectors.messages_after)(room_id=self.room.pk, cursor=self.newest, limit=REPLAY_BATCH)
+            batch = await _messages_after(room_id=self.room.pk, cursor=self.newest, limit=REPLAY_BATCH)
             await self._delivered(batch)
             for message in batch:
                 yield self._accept(message)
@@ -166,6 +189,8 @@ class RoomFeed:
 
     def _accept(self, message: Message) -> MessageItem:
         self.newest = message_cursor(message)
+        if self._listener is not None:
+            self._listener.seen = self.newest
         message.room = self.room
         return MessageItem(message)
 
@@ -175,7 +200,7 @@ class RoomFeed:
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor
             return ReceiptItem(event["message_id"], parse_datetime(event["read_at"]), reader)
-        message = await _db(selectors.message_with_payload)(message_id=event["message_id"])
+        message = await _message_with_payload(message_id=event["message_id"])
         if message is None or message.room_id != self.room.pk:
             return None
         message.room = self.room
@@ -209,7 +234,7 @@ class DeliveryStamps:
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
-                await _db(messages_stamp_delivered)(messages=[m for messages, _ in batch for m in messages])
+                await _stamp_delivered(messages=[m for messages, _ in batch for m in messages])
             except Exception as error:  # noqa: BLE001 - each waiting subscription gets it, as if alone
                 for _, done in batch:
                     if not done.done():
@@ -220,11 +245,8 @@ class DeliveryStamps:
                         done.set_result(None)
 
 
-_stamps: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, DeliveryStamps]" = weakref.WeakKeyDictionary()
+_stamps: PerLoop[DeliveryStamps] = PerLoop(DeliveryStamps)
 
 
 def delivery_stamps() -> DeliveryStamps:
-    loop = asyncio.get_running_loop()
-    if (stamps := _stamps.get(loop)) is None:
-        stamps = _stamps[loop] = DeliveryStamps()
-    return stamps
+    return _stamps.get()

@@ -6,23 +6,48 @@ A new message's event carries its committed payload and the cursor of the messag
 in the room, so a subscriber that has seen exactly that one yields the payload as it is; any
 other subscriber reads from the database, which stays the source of truth. Events are sent
 after commit, so none can describe something that was rolled back.
+
+Delivery cannot stall. A committed message reaches every connected subscriber of its room
+within RECONCILE_SECONDS + RECONCILE_GRACE_SECONDS (5 s by default) of the layer working
+again, whatever failed, and without waiting for a later message. Three mechanisms, each
+covering what the one before cannot see:
+1. The publisher. A broadcast that fails on a connection error retries once after dropping
+   the idle connections (a connection from before a Redis restart fails on first use). If
+   that fails too, the process's Announcer holds the event and re-sends it every retry
+   interval until the layer takes it: about a second after the layer is back. A repeated or
+   late event is harmless, since subscribers skip a message they have seen and read the
+   database when an event shows a gap.
+2. The hub. A failed receive or join makes it rejoin every room (a restarted Redis forgets
+   every group), and its subscriptions catch up from the database.
+3. Reconciliation, the guarantee behind both. With one query for all its rooms, the hub
+   compares each room's head (its newest message: ChatRoom.last_activity_at and
+   last_message_id, which only appending a message moves) with the newest message each
+   subscription has yielded; one behind a head older than the grace catches up. It runs
+   every RECONCILE_SECONDS (4 s), and every retry interval (1 s) in the minute after this
+   process saw the layer fail. It catches what nothing reports: an event the layer dropped
+   silently (a full or expired channel), a membership lost without an error, a publisher
+   that died between its commit and its broadcast. The grace keeps an event still in flight
+   from costing a read; docs/benchmarks.md has its cost at 10,000 idle subscriptions.
 """
 
 import asyncio
 import contextlib
 import logging
 import time
-import weakref
+from datetime import timedelta
 from enum import Enum
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
 from redis.exceptions import RedisError
 
+from chat import selectors
 from chat.cursors import Cursor, message_cursor
+from chat.loops import PerLoop
 from chat.payloads import message_payload
 
 logger = logging.getLogger(__name__)
@@ -30,6 +55,7 @@ logger = logging.getLogger(__name__)
 EVENT_TYPE = "room.event"
 # What a broken channel layer raises: redis-py's errors do not derive from OSError.
 LAYER_ERRORS = (RedisError, OSError, ConnectionError, asyncio.TimeoutError)
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def room_group(room_id: int) -> str:
@@ -56,21 +82,30 @@ def read_receipt_event(*, message_id: int, read_at, reader_id: int) -> dict[str,
     return {"kind": "read", "message_id": message_id, "read_at": read_at.isoformat(), "reader_id": reader_id}
 
 
-def publish_after_commit(room_id: int, event: dict[str, Any]) -> None:
+def publish_after_commit(room_id: int, event: dict[str, Any], *, hold: bool = True) -> None:
     """Broadcast once the surrounding transaction commits; never if it rolls back."""
-    transaction.on_commit(lambda: broadcast(room_id, event))
+    transaction.on_commit(lambda: broadcast(room_id, event, hold=hold))
 
 
-def broadcast(room_id: int, event: dict[str, Any]) -> bool:
+def broadcast(room_id: int, event: dict[str, Any], *, hold: bool = True) -> bool:
     """Send an event to the room's subscribers. A failure is logged, never raised: the write
-    it describes has committed and clients catch up from history."""
+    it describes has committed and clients catch up from history. A failed event is held and
+    re-sent once the layer answers, unless `hold` is off (an event only worth sending now)."""
+    return async_to_sync(_publish)(room_id, event, hold)
+
+
+async def _publish(room_id: int, event: dict[str, Any], hold: bool) -> bool:
     try:
-        async_to_sync(_group_send)(room_id, event)
+        await _group_send(room_id, event)
     except Exception as error:  # noqa: BLE001 - any layer failure must not fail the write
         logger.warning(
             "realtime broadcast failed",
-            extra={"room_id": room_id, "event_kind": event.get("kind"), "error": repr(error)},
+            extra={"room_id": room_id, "event_kind": event.get("kind"), "error": repr(error), "held": hold},
         )
+        if hub := _hubs.peek():
+            hub.outage_seen()
+        if hold:
+            announcer().hold(room_id, event)
         return False
     return True
 
@@ -78,8 +113,90 @@ def broadcast(room_id: int, event: dict[str, Any]) -> bool:
 async def _group_send(room_id: int, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     group = room_group(room_id)
+    message = {"type": EVENT_TYPE, "group": group, **event}
     timeout = settings.PARLEY["BROADCAST_TIMEOUT_SECONDS"]
-    await asyncio.wait_for(layer.group_send(group, {"type": EVENT_TYPE, "group": group, **event}), timeout)
+    try:
+        await asyncio.wait_for(layer.group_send(group, message), timeout)
+    except TimeoutError:
+        raise  # a layer that does not answer would only keep the writer waiting twice as long
+    except LAYER_ERRORS:
+        # After a Redis restart every idle pooled connection is dead and fails on first use:
+        # drop them and try once more, on a new one.
+        await _drop_idle_connections(layer)
+        await asyncio.wait_for(layer.group_send(group, message), timeout)
+
+
+async def _drop_idle_connections(layer) -> None:
+    """Disconnect the idle Redis connections the layer holds for the running loop (the core
+    and the pub/sub layers keep them differently); the in-process layer has none."""
+    per_loop = getattr(layer, "_layers", {}).get(asyncio.get_running_loop())
+    clients = list(getattr(per_loop, "_connections", {}).values())
+    clients += [shard._redis for shard in getattr(per_loop, "_shards", ()) if shard._redis is not None]
+    for client in clients:
+        with contextlib.suppress(*LAYER_ERRORS):
+            await client.connection_pool.disconnect(inuse_connections=False)
+
+
+class Announcer:
+    """A process's events that the layer refused, re-sent every retry interval until it takes
+    them. Per room it keeps the newest message event (a subscriber that gets it reads any
+    earlier one it missed) and the newest event of each other thing changed, so what it holds
+    is bounded by what changed, not by how long the layer was down."""
+
+    HELD_ROOMS_MAX = 10_000  # beyond this, reconciliation alone catches the rooms up
+
+    def __init__(self) -> None:
+        self.held: dict[int, dict[tuple, dict[str, Any]]] = {}
+        self._resender: asyncio.Task | None = None
+
+    def hold(self, room_id: int, event: dict[str, Any]) -> None:
+        if room_id not in self.held and len(self.held) >= self.HELD_ROOMS_MAX:
+            logger.warning("realtime announcer full; reconciliation will catch the room up", extra={"room_id": room_id})
+            return
+        events = self.held.setdefault(room_id, {})
+        kind = event.get("kind")
+        key = (kind,) if kind == "message" else (kind, event.get("message_id"))
+        held = events.get(key)
+        if kind == "message" and held is not None and Cursor.decode(held["cursor"]) > Cursor.decode(event["cursor"]):
+            return
+        events[key] = event
+        if self._resender is None or self._resender.done():
+            self._resender = asyncio.create_task(self._resend(), name="parley-announcer")
+
+    async def _resend(self) -> None:
+        retry = settings.PARLEY["REALTIME_RETRY_SECONDS"]
+        while self.held:
+            await asyncio.sleep(retry)
+            sent = 0
+            try:
+                for room_id in list(self.held):
+                    events = self.held[room_id]
+                    for key, event in list(events.items()):
+                        try:
+                            await _group_send(room_id, event)
+                        except LAYER_ERRORS:
+                            raise
+                        except Exception:  # noqa: BLE001 - an event the layer can never take is dropped, not retried forever
+                            logger.exception("dropping a held event the layer refused", extra={"room_id": room_id})
+                        if events.get(key) is event:
+                            del events[key]
+                        sent += 1
+                    if not events:
+                        del self.held[room_id]
+            except LAYER_ERRORS as error:
+                logger.info("realtime still unavailable to re-send held events", extra={"error": repr(error)})
+            if sent:
+                logger.info("realtime re-sent held events", extra={"events": sent, "rooms_still_held": len(self.held)})
+
+
+_announcers: PerLoop[Announcer] = PerLoop(Announcer)
+
+
+def announcer() -> Announcer:
+    """The running event loop's announcer. In a server process that is the loop serving every
+    request; a broadcast from a short-lived loop (a command, a synchronous test) loses what
+    it held with that loop, and reconciliation catches its rooms up."""
+    return _announcers.get()
 
 
 class LayerState(Enum):
@@ -105,9 +222,10 @@ class RoomListener:
     sockets hold ten thousand of these (a list and, while waiting, one future; an
     asyncio.Queue would be four deques)."""
 
-    __slots__ = ("group", "hub", "backlog", "capacity", "waiter", "overflowed", "warned")
+    __slots__ = ("room_id", "group", "hub", "backlog", "capacity", "waiter", "overflowed", "warned", "seen")
 
     def __init__(self, room_id: int, *, hub: "RoomHub | None" = None) -> None:
+        self.room_id = room_id
         self.group = room_group(room_id)
         self.hub = hub
         self.backlog: list[Signal] = []
@@ -116,6 +234,8 @@ class RoomListener:
         self.overflowed = False
         # Told UNAVAILABLE and not yet RESTORED.
         self.warned = False
+        # The newest message its subscriber has yielded, kept by the feed for reconciliation.
+        self.seen: Cursor | None = None
 
     async def __aenter__(self) -> "RoomListener":
         if self.hub is None:
@@ -154,11 +274,17 @@ class RoomListener:
             self.warned = True
             self.offer(LayerState.UNAVAILABLE)
 
+    def catch_up(self) -> None:
+        """Ask the subscriber to read what it missed, unless it is about to already."""
+        if LayerState.RESYNC not in self.backlog:
+            self.offer(LayerState.RESYNC)
+
 
 class _Room:
-    __slots__ = ("listeners", "joined")
+    __slots__ = ("room_id", "listeners", "joined")
 
-    def __init__(self) -> None:
+    def __init__(self, room_id: int) -> None:
+        self.room_id = room_id
         self.listeners: set[RoomListener] = set()
         self.joined = False
 
@@ -197,6 +323,9 @@ class RoomHub:
         self._leaving: dict[str, asyncio.Task] = {}
         self._reader: asyncio.Task | None = None
         self._mender: asyncio.Task | None = None
+        self._reconciler: asyncio.Task | None = None
+        # When this process last saw the layer fail: reconciliation runs faster for a while.
+        self._outage_at = float("-inf")
         # The pub/sub layer's new_channel() awaits Redis: without it, subscriptions starting
         # together would each make a channel, and rooms joined on all but the last go unread.
         self._making_channel = asyncio.Lock()
@@ -205,7 +334,7 @@ class RoomHub:
         """Returns once the process is in the listener's group (or UNAVAILABLE is queued),
         so whatever commits afterwards reaches it."""
         group = listener.group
-        room = self.rooms.setdefault(group, _Room())
+        room = self.rooms.setdefault(group, _Room(listener.room_id))
         room.listeners.add(listener)
         if leaving := self._leaving.get(group):
             # The room's last subscription is leaving: this join must not land before its discard.
@@ -219,6 +348,12 @@ class RoomHub:
             self._mend()
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read(), name="parley-room-hub")
+        if self._reconciler is None or self._reconciler.done():
+            self._reconciler = asyncio.create_task(self._reconcile(), name="parley-room-hub-reconciler")
+
+    def outage_seen(self) -> None:
+        """The layer failed here (a receive, a join, a broadcast): reconcile often for a while."""
+        self._outage_at = time.monotonic()
 
     async def unsubscribe(self, listener: RoomListener) -> None:
         room = self.rooms.get(listener.group)
@@ -243,8 +378,8 @@ class RoomHub:
             self._leaving.pop(group, None)
 
     async def _stop(self) -> None:
-        tasks = [task for task in (self._reader, self._mender) if task is not None]
-        self._reader = self._mender = None
+        tasks = [task for task in (self._reader, self._mender, self._reconciler) if task is not None]
+        self._reader = self._mender = self._reconciler = None
         # The pub/sub layer drops a channel whose receive is cancelled: a subscription that
         # comes along from now on makes a new one (and a reader of its own).
         self.channel = None
@@ -265,6 +400,7 @@ class RoomHub:
         return True
 
     def _mend(self) -> None:
+        self.outage_seen()
         if self._mender is None or self._mender.done():
             self._mender = asyncio.create_task(self._rejoin_lost(), name="parley-room-hub-mender")
 
@@ -309,6 +445,7 @@ class RoomHub:
     async def _resync(self, error: Exception) -> None:
         """After a failed receive, events may have been lost in every room: rejoin each one.
         A room back at once catches up silently (RESYNC); once a join fails, the rest are lost."""
+        self.outage_seen()
         rejoined = lost = 0
         for group, room in list(self.rooms.items()):
             if not room.joined or self.rooms.get(group) is not room:
@@ -325,18 +462,60 @@ class RoomHub:
             logger.warning("realtime unavailable", extra={"rooms": lost, "error": repr(error)})
             self._mend()
 
+    def _reconcile_interval(self) -> float:
+        parley = settings.PARLEY
+        if time.monotonic() - self._outage_at < parley["RECONCILE_FAST_FOR_SECONDS"]:
+            return parley["REALTIME_RETRY_SECONDS"]
+        return parley["RECONCILE_SECONDS"]
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomHub]" = weakref.WeakKeyDictionary()
+    async def _reconcile(self) -> None:
+        """Every interval, one read of the heads of every room here: a subscription that has
+        not yielded its room's newest message, committed longer than the grace ago, catches up."""
+        grace = timedelta(seconds=settings.PARLEY["RECONCILE_GRACE_SECONDS"])
+        while self.rooms:
+            await asyncio.sleep(self._reconcile_interval())
+            rooms = list(self.rooms.values())
+            try:
+                heads = await _room_heads(room_ids=[room.room_id for room in rooms])
+            except DATABASE_ERRORS as error:
+                logger.warning("reconciling room heads failed", extra={"rooms": len(rooms), "error": repr(error)})
+                continue
+            except Exception:  # noqa: BLE001 - a reconciler that died would take the guarantee with it
+                logger.exception("reconciling room heads failed unexpectedly", extra={"rooms": len(rooms)})
+                continue
+            settled = timezone.now() - grace
+            behind = 0
+            for room in rooms:
+                head = heads.get(room.room_id)
+                if head is None or head.at > settled:
+                    continue
+                for listener in room.listeners:
+                    if listener.seen is not None and listener.seen < head:
+                        listener.catch_up()
+                        behind += 1
+            if behind:
+                logger.warning(
+                    "subscriptions behind their room's newest message catch up", extra={"subscriptions": behind}
+                )
+
+
+@sync_to_async
+def _room_heads(*, room_ids: list[int]) -> dict[int, Cursor]:
+    try:
+        return selectors.room_heads(room_ids=room_ids)
+    except DATABASE_ERRORS:
+        connection.close()  # dead after a database restart: the next round opens a new one
+        raise
+
+
+_hubs: PerLoop[RoomHub] = PerLoop(
+    lambda: RoomHub(get_channel_layer()), current=lambda hub: hub.layer is get_channel_layer()
+)
 
 
 def room_hub() -> RoomHub:
     """The running event loop's hub on the current channel layer."""
-    loop = asyncio.get_running_loop()
-    layer = get_channel_layer()
-    hub = _hubs.get(loop)
-    if hub is None or hub.layer is not layer:
-        hub = _hubs[loop] = RoomHub(layer)
-    return hub
+    return _hubs.get()
 
 
 class InProcessChannelLayer(InMemoryChannelLayer):

@@ -134,3 +134,18 @@ def newest_message_cursor(*, room_id: int) -> Cursor | None:
 
 def message_with_payload(*, message_id: int) -> Message | None:
     return messages_with_payload(Message.objects.filter(pk=message_id)).first()
+
+
+ROOM_HEADS_CHUNK = 500  # below every SQLite build's limit on bound parameters
+
+
+def room_heads(*, room_ids: list[int]) -> dict[int, Cursor]:
+    """The cursor of each room's newest message, for the rooms that have one: realtime's
+    reconciliation compares it with what each subscription has yielded. An indexed primary-key
+    read of the room rows, never of their messages."""
+    heads: dict[int, Cursor] = {}
+    for start in range(0, len(room_ids), ROOM_HEADS_CHUNK):
+        rows = ChatRoom.objects.filter(pk__in=room_ids[start : start + ROOM_HEADS_CHUNK], last_message__isnull=False)
+        for pk, at, message_id in rows.values_list("pk", "last_activity_at", "last_message_id"):
+            heads[pk] = Cursor(at, message_id)
+    return heads

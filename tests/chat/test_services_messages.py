@@ -17,7 +17,7 @@ from tests.factories import AttachmentFactory, RoomFactory
 def test_a_message_is_broadcast_only_after_its_transaction_commits(django_capture_on_commit_callbacks, monkeypatch):
     room = RoomFactory()
     sent = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: sent.append((room_id, event)))
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: sent.append((room_id, event)))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message = message_send(room=room, sender=room.vendor, text="hi")
     assert sent == []  # not before the commit
@@ -32,7 +32,7 @@ def test_a_message_is_broadcast_only_after_its_transaction_commits(django_captur
 def test_each_message_event_names_the_message_before_it_in_the_room(monkeypatch):
     room = RoomFactory()
     sent = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: sent.append(event))
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: sent.append(event))
     first = message_send(room=room, sender=room.vendor, text="first")
     second = message_send(room=room, sender=room.organizer, text="second")
     assert sent[0]["previous"] is None
@@ -45,7 +45,7 @@ def test_the_event_payload_shows_what_a_history_read_shows(monkeypatch, tmp_path
     settings.MEDIA_ROOT = str(tmp_path)
     room = RoomFactory()
     sent = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: sent.append(event))
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: sent.append(event))
     upload = AttachmentFactory(room=room, uploaded_by=room.vendor)
     message_send(room=room, sender=room.vendor, text="with a file", attachment_ids=[str(upload.pk)])
     bid_create(room=room, vendor=room.vendor, amount="1250.5", note="all in")

@@ -1,12 +1,16 @@
 import os
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
+from chat.cursors import Cursor
 from tests.factories import RoomFactory
 from tests.graphql import access_token
 from tests.processes import RedisProcess, Server, start_server
+from tests.wsclient import ROOM_EVENTS, GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -65,3 +69,43 @@ SEND = """mutation($r: ID!, $t: String!, $c: String) {
   }
 }"""
 HISTORY = "query($r: ID!) { messages(roomId: $r, last: 100) { edges { cursor node { id text } } } }"
+
+
+NEWEST = "query($r: ID!) { messages(roomId: $r, last: 1) { edges { cursor } } }"
+# Before every message: a subscription started after it replays the whole room.
+BEGINNING = Cursor(datetime(1970, 1, 1, tzinfo=UTC), 0).encode()
+PROBE = "probe: the subscriptions have joined"
+
+
+async def newest_cursor(server: Server, token: str, room_id: str) -> str:
+    """The cursor of the room's newest message (BEGINNING when it has none): a subscription
+    started after it misses nothing sent from now on, however late the server joins it."""
+    edges = (await api(server, NEWEST, {"r": room_id}, token=token))["data"]["messages"]["edges"]
+    return edges[-1]["cursor"] if edges else BEGINNING
+
+
+async def subscribe_joined(server: Server, token: str, room_id: str, sockets, *, query: str = ROOM_EVENTS) -> str:
+    """Subscribe each socket to the room and return once the server has joined every one to
+    the room's group, so that whatever happens from now on (a bid's change, a receipt) arrives
+    live. Each starts after the room's newest message; then a probe sent with `token` comes
+    back on each, by replay or live, and the server joins before it replays. Returns the
+    probe's message id; the probe is consumed from every socket."""
+    after = await newest_cursor(server, token, room_id)
+    for socket in sockets:
+        socket.op = await socket.subscribe(query, {"r": room_id, "after": after})
+    probe = await api(server, SEND, {"r": room_id, "t": PROBE}, token=token)
+    probe_id = probe["data"]["sendMessage"]["id"]
+    for socket in sockets:
+        event = await socket.next_event()
+        assert event["message"]["id"] == probe_id, event
+    return probe_id
+
+
+@asynccontextmanager
+async def joined(server: Server, token: str, room_id: str, *, query: str = ROOM_EVENTS):
+    """A socket signed in with `token`, subscribed and joined (see subscribe_joined); the
+    probe's id is `socket.probe`."""
+    async with GraphQLSocket.connect(server.ws) as socket:
+        assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+        socket.probe = await subscribe_joined(server, token, room_id, [socket], query=query)
+        yield socket

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from tests.e2e.conftest import api
-from tests.wsclient import subscribed
+from tests.e2e.conftest import api, joined, subscribe_joined
+from tests.wsclient import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -31,8 +31,7 @@ HISTORY = "query($r: ID!) { messages(roomId: $r) { edges { node { id deliveredAt
 
 
 async def test_a_bid_made_revised_and_accepted_arrives_as_bid_events(server, pair):
-    async with subscribed(server.ws, pair.organizer_token, pair.room_id, query=EVENTS) as socket:
-        await asyncio.sleep(0.3)
+    async with joined(server, pair.organizer_token, pair.room_id, query=EVENTS) as socket:
         created = await api(server, CREATE_BID, {"r": pair.room_id, "amount": "1250.00"}, token=pair.vendor_token)
         bid_id = created["data"]["createBid"]["bidDetails"]["id"]
         made = await socket.next_event()
@@ -61,10 +60,10 @@ async def test_a_bid_made_revised_and_accepted_arrives_as_bid_events(server, pai
 
 
 async def test_mark_read_broadcasts_one_read_receipt_event(server, pair):
-    sent = [(await api(server, SEND, {"r": pair.room_id, "t": f"m{i}"}, token=pair.vendor_token)) for i in range(3)]
-    newest = sent[-1]["data"]["sendMessage"]["id"]
-    async with subscribed(server.ws, pair.vendor_token, pair.room_id, query=EVENTS) as socket:
-        await asyncio.sleep(0.3)
+    for i in range(3):
+        await api(server, SEND, {"r": pair.room_id, "t": f"m{i}"}, token=pair.vendor_token)
+    async with joined(server, pair.vendor_token, pair.room_id, query=EVENTS) as socket:
+        newest = socket.probe  # the vendor's newest message
         result = await api(server, MARK_READ, {"r": pair.room_id}, token=pair.organizer_token)
         receipt = await socket.next_event()
         assert receipt["__typename"] == "ReadReceiptEvent"
@@ -79,15 +78,16 @@ async def test_mark_read_broadcasts_one_read_receipt_event(server, pair):
 
 
 async def test_delivered_at_is_stamped_by_the_recipients_subscription_not_the_senders(server, pair):
-    async with subscribed(server.ws, pair.vendor_token, pair.room_id, query=EVENTS) as sender_socket:
-        await asyncio.sleep(0.3)
+    async with joined(server, pair.vendor_token, pair.room_id, query=EVENTS) as sender_socket:
         sent = await api(server, SEND, {"r": pair.room_id, "t": "only my own socket listens"}, token=pair.vendor_token)
         own = await sender_socket.next_event()
         assert own["message"]["deliveredAt"] is None
         assert sent["data"]["sendMessage"]["deliveredAt"] is None
 
-        async with subscribed(server.ws, pair.organizer_token, pair.room_id, query=EVENTS) as recipient_socket:
-            await asyncio.sleep(0.3)
+        async with GraphQLSocket.connect(server.ws) as recipient_socket:
+            await recipient_socket.init({"authorization": f"Bearer {pair.organizer_token}"})
+            # Joined with the vendor's probe: the organizer's own history read would stamp delivery.
+            await subscribe_joined(server, pair.vendor_token, pair.room_id, [recipient_socket], query=EVENTS)
             second = await api(server, SEND, {"r": pair.room_id, "t": "now they listen"}, token=pair.vendor_token)
             received = await recipient_socket.next_event()
             assert received["message"]["id"] == second["data"]["sendMessage"]["id"]

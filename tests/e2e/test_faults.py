@@ -17,7 +17,7 @@ import websockets
 from asgiref.sync import sync_to_async
 from django.db import connection, connections
 
-from tests.e2e.conftest import SEND
+from tests.e2e.conftest import BEGINNING, SEND
 from tests.factories import RoomFactory
 from tests.graphql import access_token
 from tests.processes import PostgresCluster, Server, kill_server, start_server
@@ -137,6 +137,15 @@ async def history_ids(client: httpx.AsyncClient, server: Server, token: str, roo
         after = page["pageInfo"]["endCursor"]
 
 
+async def fence(client: httpx.AsyncClient, server: Server, token: str, room_id: str, subscribers) -> str:
+    """Send one more message and wait until every subscriber has it. A feed yields in order,
+    so a late duplicate of anything earlier would have arrived before it."""
+    result = await send(client, server, token, room_id, "fence")
+    fence_id = result["data"]["sendMessage"]["id"]
+    await asyncio.gather(*(s.wait_for({fence_id}, timeout=20) for s in subscribers))
+    return fence_id
+
+
 def duplicates(ids: list[str]) -> list[str]:
     seen, dup = set(), []
     for i in ids:
@@ -174,15 +183,15 @@ async def test_redis_stopped_and_started_under_steady_load_loses_no_message_and_
 ):
     servers, redis = two_servers_on_private_redis
     rooms = await sync_to_async(make_rooms)(LOAD_ROOMS)
-    # In each room the organizer listens on one process and the vendor on the other.
+    # In each room the organizer listens on one process and the vendor on the other. Started
+    # from the beginning, they miss nothing however late the servers join them.
     subscribers = {
         room.room_id: [
-            await Subscriber(servers[0], room.organizer_token, room.room_id).start(),
-            await Subscriber(servers[1], room.vendor_token, room.room_id).start(),
+            await Subscriber(servers[0], room.organizer_token, room.room_id, after=BEGINNING).start(),
+            await Subscriber(servers[1], room.vendor_token, room.room_id, after=BEGINNING).start(),
         ]
         for room in rooms
     }
-    await asyncio.sleep(0.5)
     sent: dict[str, list[str]] = {room.room_id: [] for room in rooms}
     failures: list[dict] = []
     sent_while_down = 0
@@ -216,7 +225,9 @@ async def test_redis_stopped_and_started_under_steady_load_loses_no_message_and_
             *_, outage_seconds = await asyncio.gather(*(sender(client, room) for room in rooms), outage())
             every = [s for subs in subscribers.values() for s in subs]
             await asyncio.gather(*(s.wait_for(set(sent[s.room_id]), timeout=20) for s in every))
-            await asyncio.sleep(1.0)  # room for a late duplicate to show
+            for room in rooms:
+                fenced = await fence(client, servers[1], room.vendor_token, room.room_id, subscribers[room.room_id])
+                sent[room.room_id].append(fenced)
             histories = {
                 room.room_id: await history_ids(client, servers[0], room.vendor_token, room.room_id) for room in rooms
             }
@@ -290,8 +301,7 @@ async def test_postgres_restarted_mutations_fail_clearly_then_everything_works_w
     subscriber = None
     try:
         async with httpx.AsyncClient(timeout=30) as client:
-            subscriber = await Subscriber(server, pair.organizer_token, pair.room_id).start()
-            await asyncio.sleep(0.3)
+            subscriber = await Subscriber(server, pair.organizer_token, pair.room_id, after=BEGINNING).start()
             before = await send(client, server, pair.vendor_token, pair.room_id, "before the restart")
             before_id = before["data"]["sendMessage"]["id"]
             await subscriber.wait_for({before_id}, timeout=10)
@@ -375,8 +385,7 @@ async def test_a_killed_server_restarted_on_its_port_resumes_the_stream_from_the
 ):
     (first, second), redis_url = two_servers_sharing_redis
     restarted: list[Server] = []
-    subscriber = await Subscriber(first, pair.organizer_token, pair.room_id).start()
-    await asyncio.sleep(0.3)
+    subscriber = await Subscriber(first, pair.organizer_token, pair.room_id, after=BEGINNING).start()
     sent: list[str] = []
     sent_at: list[float] = []
     failures: list[dict] = []
@@ -419,7 +428,7 @@ async def test_a_killed_server_restarted_on_its_port_resumes_the_stream_from_the
             live = await send(client, second, pair.vendor_token, pair.room_id, "live again")
             live_id = live["data"]["sendMessage"]["id"]
             await resumed.wait_for({live_id}, timeout=10)
-            await asyncio.sleep(0.5)
+            fenced = await fence(client, second, pair.vendor_token, pair.room_id, [resumed])
             history = await history_ids(client, second, pair.organizer_token, pair.room_id)
     finally:
         if resumed is not None:
@@ -438,7 +447,7 @@ async def test_a_killed_server_restarted_on_its_port_resumes_the_stream_from_the
     figures_log.info(figures)
     assert not failures, f"{figures}\n{failures[:3]}"
     assert while_down > 0, figures
-    assert received == history == [*sent, live_id], figures
+    assert received == history == [*sent, live_id, fenced], figures
     assert resumed.closed is False and not resumed.unexpected, figures
 
 
@@ -453,11 +462,10 @@ async def test_many_senders_in_many_rooms_at_once_each_room_receives_its_history
 ):
     rooms = await sync_to_async(make_rooms)(BUSY_ROOMS)
     subscribers = [
-        await Subscriber(server, token, room.room_id).start()
+        await Subscriber(server, token, room.room_id, after=BEGINNING).start()
         for room in rooms
         for token in (room.organizer_token, room.vendor_token)
     ]
-    await asyncio.sleep(0.5)
     failures: list[dict] = []
     started = time.monotonic()
 
@@ -478,11 +486,12 @@ async def test_many_senders_in_many_rooms_at_once_each_room_receives_its_history
                 )
             )
             elapsed = time.monotonic() - started
+            for room in rooms:
+                in_room = [s for s in subscribers if s.room_id == room.room_id]
+                await fence(client, server, room.vendor_token, room.room_id, in_room)
             histories = {
                 room.room_id: await history_ids(client, server, room.vendor_token, room.room_id) for room in rooms
             }
-            await asyncio.gather(*(s.wait_for(set(histories[s.room_id]), timeout=20) for s in subscribers))
-            await asyncio.sleep(0.5)
     finally:
         for s in subscribers:
             await s.stop()
@@ -494,7 +503,7 @@ async def test_many_senders_in_many_rooms_at_once_each_room_receives_its_history
     )
     figures_log.info(figures)
     assert not failures, f"{figures}\n{failures[:3]}"
-    assert total == BUSY_ROOMS * 2 * MESSAGES_PER_SENDER, figures
+    assert total == BUSY_ROOMS * (2 * MESSAGES_PER_SENDER + 1), figures  # and each room's fence
     out_of_order = []
     for s in subscribers:
         history = histories[s.room_id]

@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from tests.e2e.conftest import SEND, api
+from tests.e2e.conftest import BEGINNING, PROBE, SEND, api
 from tests.factories import RoomFactory
 from tests.graphql import access_token
 from tests.processes import start_server
@@ -40,12 +40,24 @@ async def test_subscriptions_opened_together_on_the_pubsub_layer_each_get_their_
         # All at once: the pub/sub layer's new_channel() awaits Redis, which once let
         # subscriptions starting together join rooms on channels nobody read.
         await asyncio.gather(
-            *(socket.subscribe(ROOM_EVENTS, {"r": str(tokens[i // 2][0].pk)}) for i, socket in enumerate(sockets))
+            *(
+                socket.subscribe(ROOM_EVENTS, {"r": str(tokens[i // 2][0].pk), "after": BEGINNING})
+                for i, socket in enumerate(sockets)
+            )
         )
-        await asyncio.sleep(0.5)
+        # Every subscription has joined once it has its room's probe (replayed or live).
+        probes = [
+            (await api(pubsub_server, SEND, {"r": str(room.pk), "t": PROBE}, token=vendor_token))["data"]
+            for room, _, vendor_token in tokens
+        ]
+        assert [(await socket.next_event())["message"]["id"] for socket in sockets] == [
+            probe["sendMessage"]["id"] for probe in probes for _ in range(2)
+        ]
         sent = []
         for room, _, vendor_token in tokens:
             result = await api(pubsub_server, SEND, {"r": str(room.pk), "t": "over pub/sub"}, token=vendor_token)
             sent.append(result["data"]["sendMessage"]["id"])
         received = [(await socket.next_event())["message"]["id"] for socket in sockets]
     assert received == [message_id for message_id in sent for _ in range(2)]
+    # Live, not caught up late by reconciliation (which would hide channels nobody reads).
+    assert "behind their room's newest message" not in pubsub_server.log()

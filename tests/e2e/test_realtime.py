@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from tests.e2e.conftest import HISTORY, SEND, api
+from tests.e2e.conftest import HISTORY, SEND, api, joined, newest_cursor, subscribe_joined
 from tests.wsclient import ROOM_EVENTS, GraphQLSocket, subscribed
 
 pytestmark = pytest.mark.e2e
@@ -16,24 +16,15 @@ async def send(server, pair, token, text, client_id=None):
     return result["data"]["sendMessage"]
 
 
-async def settle():
-    # The subscription joins its group asynchronously after `subscribe`; a message sent
-    # before that is still delivered (by replay when `after` is given), but these tests
-    # check the live path, so they give the join a moment.
-    await asyncio.sleep(0.3)
-
-
 async def test_a_message_reaches_the_other_participant_with_the_mutation_payload(server, pair):
-    async with subscribed(server.ws, pair.organizer_token, pair.room_id) as socket:
-        await settle()
+    async with joined(server, pair.organizer_token, pair.room_id) as socket:
         sent = await send(server, pair, pair.vendor_token, "hello from the vendor")
         event = await socket.next_event()
     assert event == {"__typename": "MessageEvent", "message": sent}
 
 
 async def test_the_senders_own_socket_receives_its_message_too(server, pair):
-    async with subscribed(server.ws, pair.vendor_token, pair.room_id) as socket:
-        await settle()
+    async with joined(server, pair.vendor_token, pair.room_id) as socket:
         sent = await send(server, pair, pair.vendor_token, "echo")
         assert (await socket.next_event())["message"]["id"] == sent["id"]
 
@@ -51,8 +42,7 @@ async def test_subscribing_after_a_cursor_replays_then_goes_live_without_gap_or_
 
 
 async def test_a_retried_client_id_broadcasts_nothing_new(server, pair):
-    async with subscribed(server.ws, pair.organizer_token, pair.room_id) as socket:
-        await settle()
+    async with joined(server, pair.organizer_token, pair.room_id) as socket:
         first = await send(server, pair, pair.vendor_token, "once", client_id="k-1")
         again = await send(server, pair, pair.vendor_token, "once", client_id="k-1")
         assert first == again
@@ -80,24 +70,30 @@ async def test_a_garbage_cursor_in_the_subscription_is_bad_input(server, pair):
 
 
 async def test_ending_one_subscription_keeps_another_on_the_same_socket_and_room(server, pair):
-    async with subscribed(server.ws, pair.organizer_token, pair.room_id) as socket:
-        first = socket.op
-        second = await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
-        await settle()
+    async with GraphQLSocket.connect(server.ws) as socket:
+        await socket.init({"authorization": f"Bearer {pair.organizer_token}"})
+        after = await newest_cursor(server, pair.organizer_token, pair.room_id)
+        first = await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id, "after": after})
+        second = await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id, "after": after})
+        probe = await send(server, pair, pair.organizer_token, "probe")
+        # Both joined: each replayed or received the probe.
+        assert {(await socket.receive())["id"] for _ in range(2)} == {first, second}
         await socket.complete(first)
-        await settle()
+        # The server handles a socket's messages in order: its pong means the complete was handled.
+        await socket.send({"type": "ping"})
+        assert (await socket.receive())["type"] == "pong"
         sent = await send(server, pair, pair.vendor_token, "still here?")
         message = await socket.receive()
+    assert probe["id"] != sent["id"]
     assert message["id"] == second
     assert message["payload"]["data"]["messageAdded"]["message"]["id"] == sent["id"]
 
 
 async def test_subscribers_on_two_sockets_each_get_every_message_once(server, pair):
-    async with (
-        subscribed(server.ws, pair.organizer_token, pair.room_id) as a,
-        subscribed(server.ws, pair.vendor_token, pair.room_id) as b,
-    ):
-        await settle()
+    async with GraphQLSocket.connect(server.ws) as a, GraphQLSocket.connect(server.ws) as b:
+        assert (await a.init({"authorization": f"Bearer {pair.organizer_token}"}))["type"] == "connection_ack"
+        assert (await b.init({"authorization": f"Bearer {pair.vendor_token}"}))["type"] == "connection_ack"
+        await subscribe_joined(server, pair.vendor_token, pair.room_id, [a, b])
         sent = [
             await send(server, pair, token, f"m{i}")
             for i, token in enumerate([pair.vendor_token, pair.organizer_token] * 3)

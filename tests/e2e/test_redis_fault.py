@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from tests.e2e.conftest import HISTORY, SEND, api
+from tests.e2e.conftest import HISTORY, SEND, api, subscribe_joined
 from tests.processes import start_server
 from tests.wsclient import ROOM_EVENTS, GraphQLSocket
 
@@ -28,8 +28,7 @@ async def test_redis_stopped_and_started_again_under_a_live_subscriber(server_on
     server, redis = server_on_private_redis
     async with GraphQLSocket.connect(server.ws) as socket:
         await socket.init({"authorization": f"Bearer {pair.organizer_token}"})
-        await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
-        await asyncio.sleep(0.3)
+        await subscribe_joined(server, pair.organizer_token, pair.room_id, [socket])
         before = await api(server, SEND, {"r": pair.room_id, "t": "before the outage"}, token=pair.vendor_token)
         assert (await socket.next_event())["message"]["id"] == before["data"]["sendMessage"]["id"]
 

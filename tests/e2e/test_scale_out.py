@@ -1,13 +1,11 @@
 """Several server processes share one database and one Redis: a message sent through any
 process reaches subscribers on all of them."""
 
-import asyncio
-
 import pytest
 
-from tests.e2e.conftest import SEND, api
+from tests.e2e.conftest import SEND, api, subscribe_joined
 from tests.processes import start_server
-from tests.wsclient import ROOM_EVENTS, GraphQLSocket
+from tests.wsclient import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +26,7 @@ async def test_a_message_sent_through_one_process_reaches_a_subscriber_on_the_ot
     ):
         await on_first.init({"authorization": f"Bearer {pair.organizer_token}"})
         await on_second.init({"authorization": f"Bearer {pair.vendor_token}"})
-        await on_first.subscribe(ROOM_EVENTS, {"r": pair.room_id})
-        await on_second.subscribe(ROOM_EVENTS, {"r": pair.room_id})
-        await asyncio.sleep(0.3)
+        await subscribe_joined(first, pair.organizer_token, pair.room_id, [on_first, on_second])
         sent = []
         for i in range(4):
             through, token = (second, pair.vendor_token) if i % 2 == 0 else (first, pair.organizer_token)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.e2e.conftest import SEND
+from tests.e2e.conftest import SEND, subscribe_joined
 from tests.processes import start_server
 from tests.wsclient import ROOM_EVENTS, GraphQLSocket
 
@@ -40,8 +40,7 @@ async def test_a_subscriber_that_stops_reading_is_closed_with_try_again_later(sm
     ) as ws:
         slow = GraphQLSocket(ws)
         await slow.init({"authorization": f"Bearer {pair.organizer_token}"})
-        await slow.subscribe(ROOM_EVENTS, {"r": pair.room_id})
-        await asyncio.sleep(0.3)
+        await subscribe_joined(server, pair.organizer_token, pair.room_id, [slow])
         text = "x" * 4990
         sent = []
         async with httpx.AsyncClient(timeout=10) as client:

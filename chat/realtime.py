@@ -34,7 +34,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -469,14 +469,22 @@ class RoomHub:
         return parley["RECONCILE_SECONDS"]
 
     async def _reconcile(self) -> None:
-        """Every interval, one read of the heads of every room here: a subscription that has
-        not yielded its room's newest message, committed longer than the grace ago, catches up."""
+        """Every interval, one read of the heads of every room here that had a message lately:
+        a subscription that has not yielded its room's newest message, committed longer than
+        the grace ago, catches up. "Lately" reaches RECONCILE_LOOKBACK_SECONDS before the last
+        round that read the heads, so a message is compared in many rounds however slowly its
+        transaction committed or however far the sender's clock is off, and idle rooms cost
+        only their ids."""
         grace = timedelta(seconds=settings.PARLEY["RECONCILE_GRACE_SECONDS"])
+        lookback = timedelta(seconds=settings.PARLEY["RECONCILE_LOOKBACK_SECONDS"])
+        last_read = timezone.now()
         while self.rooms:
             await asyncio.sleep(self._reconcile_interval())
             rooms = list(self.rooms.values())
+            started = timezone.now()
             try:
-                heads = await _room_heads(room_ids=[room.room_id for room in rooms])
+                heads = await _room_heads(room_ids=[room.room_id for room in rooms], since=last_read - lookback)
+                last_read = started
             except DATABASE_ERRORS as error:
                 logger.warning("reconciling room heads failed", extra={"rooms": len(rooms), "error": repr(error)})
                 continue
@@ -500,9 +508,9 @@ class RoomHub:
 
 
 @sync_to_async
-def _room_heads(*, room_ids: list[int]) -> dict[int, Cursor]:
+def _room_heads(*, room_ids: list[int], since: datetime) -> dict[int, Cursor]:
     try:
-        return selectors.room_heads(room_ids=room_ids)
+        return selectors.room_heads(room_ids=room_ids, since=since)
     except DATABASE_ERRORS:
         connection.close()  # dead after a database restart: the next round opens a new one
         raise

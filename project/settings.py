@@ -200,10 +200,12 @@ PARLEY = {
     "BROADCAST_TIMEOUT_SECONDS": float(os.environ.get("PARLEY_BROADCAST_TIMEOUT_SECONDS", "2")),
     # Reconciliation (chat/realtime.py): how often a process compares its rooms' newest messages
     # with what its subscriptions have yielded; every REALTIME_RETRY_SECONDS for a while after
-    # it saw the layer fail; and how old a message must be before a subscription is behind it.
+    # it saw the layer fail; how old a message must be before a subscription is behind it; and
+    # how far before the last round a room's newest message is still compared.
     "RECONCILE_SECONDS": float(os.environ.get("PARLEY_RECONCILE_SECONDS", "4")),
     "RECONCILE_FAST_FOR_SECONDS": float(os.environ.get("PARLEY_RECONCILE_FAST_FOR_SECONDS", "60")),
     "RECONCILE_GRACE_SECONDS": float(os.environ.get("PARLEY_RECONCILE_GRACE_SECONDS", "1")),
+    "RECONCILE_LOOKBACK_SECONDS": float(os.environ.get("PARLEY_RECONCILE_LOOKBACK_SECONDS", "60")),
     "ATTACHMENT_MAX_BYTES": env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
     "ATTACHMENTS_PER_MESSAGE": env_int("PARLEY_ATTACHMENTS_PER_MESSAGE", 10),
     "ATTACHMENT_LINK_SECONDS": env_int("PARLEY_ATTACHMENT_LINK_SECONDS", 60 * 60),

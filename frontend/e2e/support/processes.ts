@@ -90,7 +90,7 @@ export async function startParleyServer(extraEnv: Record<string, string> = {}): 
     );
   } catch (error) {
     await stopChild(child);
-    throw new Error(`${(error as Error).message}\n${log()}`);
+    throw new Error(`${(error as Error).message}\n${log()}`, { cause: error });
   }
   return {
     baseURL,

@@ -36,6 +36,7 @@ schema: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	@if [ -f frontend/package.json ]; then scripts/frontend-lint.sh; fi
 
 test: install lint test-embedded test-services test-frontend

@@ -27,7 +27,8 @@ def _clean_amount(amount) -> Decimal:
         raise InvalidInput("The amount must be positive.")
     if value > AMOUNT_MAX:
         raise InvalidInput(f"The amount can be at most {AMOUNT_MAX}.")
-    if value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent  # an int: the value is finite
+    if isinstance(exponent, int) and exponent < -2:
         raise InvalidInput("The amount can have at most two decimal places.")
     return value.quantize(Decimal("0.01"))
 

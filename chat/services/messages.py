@@ -1,6 +1,6 @@
 """Sending messages: validation, clientId idempotency, the room's activity, the broadcast."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -41,7 +41,7 @@ def message_send(
     room: ChatRoom,
     sender: User,
     text: str | None,
-    attachment_ids: list[str] | None = None,
+    attachment_ids: Sequence[str] | None = None,
     message_type: str = MessageType.TEXT,
     client_id: str | None = None,
 ) -> Message:

@@ -122,7 +122,7 @@ def test_a_failing_relation_leaves_no_message_no_new_head_and_no_event(django_ca
 def test_a_bid_and_a_text_message_share_one_chain_of_events(monkeypatch):
     room = RoomFactory()
     sent = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: sent.append(event))
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: sent.append(event))
     text = message_send(room=room, sender=room.vendor, text="a price follows")
     bid = bid_create(room=room, vendor=room.vendor, amount="10")
     after = message_send(room=room, sender=room.organizer, text="thanks")

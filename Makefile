@@ -27,8 +27,7 @@ run: install frontend
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py create_demo_users
 	@echo "Parley on http://$(HOST):$(PORT)  (GraphiQL: http://$(HOST):$(PORT)/graphql/)"
-	$(BIN)/python -m uvicorn project.asgi:application --host $(HOST) --port $(PORT) --no-access-log \
-		--ws-per-message-deflate false
+	$(BIN)/python -m project.serve app --host $(HOST) --port $(PORT)
 
 schema: install
 	$(BIN)/python manage.py export_schema schema --path schema.graphql
@@ -36,6 +35,8 @@ schema: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	@if [ -f frontend/package.json ]; then scripts/frontend-lint.sh; fi
 
 test: install lint test-embedded test-services test-frontend
 

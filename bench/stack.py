@@ -18,6 +18,8 @@ from pathlib import Path
 
 import psutil
 
+from project import serve
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SECRET_KEY = "bench-secret-key-for-load-tests-only-0123456789"
@@ -174,24 +176,9 @@ class Stack:
         self.database_url = f"{base}/{PG_DATABASE}"
 
     def _redis(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed")
         port = free_port()
         self.redis_process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--maxclients",
-                "20000",
-            ],
+            serve.redis_command(port=port, extra=["--maxclients", "20000"]),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -219,21 +206,9 @@ class Stack:
         port = free_port()
         log_path = self.workdir / f"server-{port}.log"
         if self.server == "uvicorn":
-            command = [
-                PYTHON,
-                "-m",
-                "uvicorn",
-                "project.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                # As `make run` serves: chat frames are small, and deflate state costs ~46 KB a socket.
-                "--ws-per-message-deflate",
-                "false",
-            ]
-            command += os.environ.get("BENCH_UVICORN_ARGS", "").split()
+            # The server as `make run` starts it (project/serve.py), run from app_dir.
+            extra = os.environ.get("BENCH_UVICORN_ARGS", "").split()
+            command = serve.app_command(host="127.0.0.1", port=port, extra=extra, python=PYTHON)
         elif self.server == "daphne":
             command = [
                 PYTHON,

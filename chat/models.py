@@ -41,9 +41,6 @@ class ChatRoom(models.Model):
     def has_participant(self, user: User) -> bool:
         return user.pk in (self.organizer_id, self.vendor_id)
 
-    def other_participant_id(self, user: User) -> int:
-        return self.vendor_id if user.pk == self.organizer_id else self.organizer_id
-
 
 class MessageType(models.TextChoices):
     TEXT = "TEXT"

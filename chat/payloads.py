@@ -4,7 +4,7 @@ Message payload, so what a subscriber yields is what a history read would have g
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from chat.models import Attachment, Bid, ChatRoom, Message, User
 
@@ -13,9 +13,10 @@ def message_with_relations(message: Message, *, attachments: list[Attachment], b
     """Fill the relation caches that showing a message reads, as prefetch_related and
     select_related would, so that nothing is queried per field."""
     queryset = message.attachments.all()
+    # Django's own prefetch cache, private and so untyped: what prefetch_related leaves behind.
     queryset._result_cache = attachments
-    queryset._prefetch_done = True
-    message._prefetched_objects_cache = {"attachments": queryset}
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    message._prefetched_objects_cache = {"attachments": queryset}  # type: ignore[attr-defined]
     if bid is None:
         Message.bid.related.set_cached_value(message, None)
     else:
@@ -25,7 +26,7 @@ def message_with_relations(message: Message, *, attachments: list[Attachment], b
 
 def message_payload(message: Message) -> dict[str, Any]:
     """The message and everything its payload shows; its relations must be loaded."""
-    bid = Message.bid.related.get_cached_value(message, default=None)
+    bid = cast(Bid | None, Message.bid.related.get_cached_value(message, default=None))
     return {
         "id": message.pk,
         "sender": _user(message.sender),

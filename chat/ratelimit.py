@@ -8,6 +8,7 @@ import time
 
 import redis
 from django.conf import settings
+from redis.commands.core import Script
 
 from chat.errors import RateLimited
 
@@ -62,7 +63,7 @@ class _LocalBudgets:
 
 _local = _LocalBudgets()
 _redis_client: redis.Redis | None = None
-_gcra = None
+_gcra: Script | None = None
 
 
 def _redis() -> redis.Redis | None:
@@ -85,7 +86,7 @@ def send_budget_take(*, user_id: int) -> None:
     interval, tolerance = limits
     client = _redis()
     wait = None
-    if client is not None:
+    if client is not None and _gcra is not None:
         try:
             wait = float(_gcra(keys=[f"{KEY_PREFIX}{user_id}"], args=[interval, tolerance], client=client))
         except redis.RedisError as error:

@@ -80,7 +80,7 @@ def rooms_for_user(*, user: User, first: int | None, after: str | None) -> Page[
     )
     if after:
         rooms = rooms.filter(Cursor.decode(after).before_q("last_activity_at"))
-    rows = list(rooms[: limit + 1])
+    rows: list[ChatRoom] = list(rooms[: limit + 1])
     for room in rows:
         if room.last_message is not None:
             room.last_message.room = room

@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import TypedDict
 
 import dj_database_url
 
@@ -187,8 +188,38 @@ GRAPHQL_JWT = {
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7)),
 }
 
+
+class Limits(TypedDict):
+    """settings.PARLEY's keys and types, so that a reader of a limit gets an int or a float."""
+
+    QUERY_DEPTH: int
+    PAGE_SIZE_MAX: int
+    PAGE_SIZE_DEFAULT: int
+    TEXT_MAX: int
+    SUBSCRIPTIONS_PER_SOCKET: int
+    SUBSCRIBER_QUEUE: int
+    REALTIME_RETRY_SECONDS: float
+    BROADCAST_TIMEOUT_SECONDS: float
+    RECONCILE_SECONDS: float
+    RECONCILE_FAST_FOR_SECONDS: float
+    RECONCILE_GRACE_SECONDS: float
+    ATTACHMENT_MAX_BYTES: int
+    ATTACHMENTS_PER_MESSAGE: int
+    ATTACHMENT_LINK_SECONDS: int
+    ATTACHMENT_UNUSED_HOURS: int
+    ATTACHMENT_TYPES: list[str]
+    SEND_BURST: int
+    SEND_RATE_PER_SECOND: float
+    QUERY_TOKENS: int
+    QUERY_ALIASES: int
+    CONNECTION_INIT_TIMEOUT_SECONDS: int
+    GRAPHIQL: bool
+    INTROSPECTION: bool
+    BODY_MAX_BYTES: int
+
+
 # The contract's limits; every one can be changed from the environment.
-PARLEY = {
+PARLEY: Limits = {
     "QUERY_DEPTH": env_int("PARLEY_QUERY_DEPTH", 10),
     "PAGE_SIZE_MAX": env_int("PARLEY_PAGE_SIZE_MAX", 100),
     "PAGE_SIZE_DEFAULT": 50,

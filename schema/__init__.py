@@ -2,6 +2,7 @@
 with the contract's limits on what a document may ask for."""
 
 from django.conf import settings
+from graphql import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -26,7 +27,10 @@ def _extensions() -> list:
     limits = settings.PARLEY
     # The rule classes are made once, so that ValidationCache's key (schema, document, rules)
     # repeats: a client's documents are then parsed and validated once per process.
-    rules = [aliases_rule(limits["QUERY_ALIASES"]), depth_rule(limits["QUERY_DEPTH"], None, None)]
+    rules: list[type[ASTValidationRule]] = [
+        aliases_rule(limits["QUERY_ALIASES"]),
+        depth_rule(limits["QUERY_DEPTH"], None, None),
+    ]
     extensions = [
         lambda: MaxTokensLimiter(max_token_count=limits["QUERY_TOKENS"]),
         lambda: AddValidationRules(rules),

@@ -4,6 +4,7 @@ import strawberry
 import strawberry_django
 
 from chat.errors import Unauthenticated
+from chat.models import User
 from chat.services import accounts, auth
 from schema.types import AuthPayload, Role
 
@@ -17,7 +18,7 @@ def bearer_token(value: str | None) -> str | None:
     return value[len(BEARER) :].strip() or None
 
 
-def authenticate_token(token: str) -> tuple[object | None, str | None]:
+def authenticate_token(token: str) -> tuple[User | None, str | None]:
     """The token's user, or None and the reason it was refused."""
     try:
         return auth.user_from_access_token(token), None

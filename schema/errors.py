@@ -5,6 +5,8 @@ only as "Internal server error" (outside DEBUG), so no stack trace or SQL ever l
 """
 
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 import strawberry
 from django.conf import settings
@@ -12,7 +14,7 @@ from django.db import DataError, InterfaceError, OperationalError
 from graphql import GraphQLError, GraphQLSyntaxError
 from graphql_jwt.exceptions import JSONWebTokenError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from chat import errors as domain
@@ -54,10 +56,27 @@ def error_payload(message: str, code: str) -> dict:
 
 
 class ParleySchema(strawberry.Schema):
-    async def execute(self, *args, allowed_operation_types=None, **kwargs):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
         # Only the WebSocket streams subscriptions; over plain HTTP one is refused up front.
         allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES) - {OperationType.SUBSCRIPTION}
-        return await super().execute(*args, allowed_operation_types=allowed, **kwargs)
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types=allowed,
+            operation_extensions=operation_extensions,
+        )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:

@@ -6,7 +6,7 @@ from strawberry.types import Info
 
 from chat import selectors
 from chat.cursors import message_cursor, room_cursor
-from chat.services.receipts import messages_mark_delivered
+from chat.services.history import room_history_fetch
 from schema.context import require_user
 from schema.types import (
     ChatRoom,
@@ -49,7 +49,6 @@ class Query:
     ) -> MessageConnection:
         user = require_user(info)
         room = selectors.room_for_participant(room_id=room_id, user=user)
-        page = selectors.room_messages_page(room=room, first=first, after=after, last=last, before=before)
-        messages_mark_delivered(messages=page.items, recipient=user)
+        page = room_history_fetch(room=room, reader=user, first=first, after=after, last=last, before=before)
         edges = [MessageEdge(cursor=message_cursor(m).encode(), node=m) for m in page.items]
         return MessageConnection(edges=edges, page_info=page_info(page, [e.cursor for e in edges]))

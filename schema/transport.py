@@ -14,13 +14,14 @@ from cross_web import HTTPException
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.django.views import AsyncGraphQLView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
+from chat.models import User
 from chat.services.auth import access_token_expiry
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
@@ -29,13 +30,13 @@ from schema.errors import DATABASE_DOWN, error_payload
 logger = logging.getLogger(__name__)
 
 
-async def _authenticate(token: str | None) -> tuple[object | None, str | None]:
+async def _authenticate(token: str | None) -> tuple[User | None, str | None]:
     if token is None:
         return None, None
     return await sync_to_async(authenticate_token)(token)
 
 
-class GraphQLView(AsyncGraphQLView):
+class GraphQLView(AsyncGraphQLView[Context, None]):
     """POST /graphql/ (JSON or multipart), GET /graphql/ from a browser for GraphiQL."""
 
     async def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:
@@ -46,7 +47,8 @@ class GraphQLView(AsyncGraphQLView):
             error = "Send the access token as `Authorization: Bearer <token>`."
         return Context(request=request, user=user, auth_error=error)
 
-    async def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    # An async view's dispatch is a coroutine, which Django awaits; the stubs know only sync views.
+    async def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:  # type: ignore[override]
         # Strawberry answers a malformed request in plain text; clients of this API read JSON.
         try:
             return await self.run(request=request)
@@ -74,7 +76,7 @@ def graphql_http_view():
     return csrf_exempt(GraphQLView.as_view(schema=_schema(), multipart_uploads_enabled=True, graphql_ide=graphiql))
 
 
-class GraphQLSocket(GraphQLWSConsumer):
+class GraphQLSocket(GraphQLWSConsumer[Context, None]):
     """graphql-transport-ws (and legacy graphql-ws) on /graphql/.
 
     The consumer itself listens to no channel layer: subscriptions hear their rooms through

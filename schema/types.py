@@ -21,12 +21,15 @@ async def related(instance, name: str):
     in Django's thread when a path did not prefetch it. None when a reverse one-to-one is absent."""
     if instance._meta.get_field(name).is_cached(instance):
         return getattr(instance, name, None)
-    return await sync_to_async(getattr)(instance, name, None)
+    return await sync_to_async(lambda: getattr(instance, name, None))()
 
 
-Role = strawberry.enum(models.Role, name="Role")
-MessageType = strawberry.enum(models.MessageType, name="MessageType")
-BidStatus = strawberry.enum(models.BidStatus, name="BidStatus")
+# The domain's enums are the GraphQL enums: strawberry.enum marks each class in place.
+Role = models.Role
+MessageType = models.MessageType
+BidStatus = models.BidStatus
+for _enum in (Role, MessageType, BidStatus):
+    strawberry.enum(_enum)
 
 
 @strawberry_django.type(models.User, name="User")

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Installs the front end's locked dependencies when they changed, then builds frontend/dist.
 set -euo pipefail
+"$(dirname "$0")/frontend-install.sh"
 cd "$(dirname "$0")/../frontend"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
 npm run build

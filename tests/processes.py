@@ -1,10 +1,10 @@
-"""Real processes for end-to-end tests: a uvicorn server on a free port, a private Redis."""
+"""Real processes for end-to-end tests: a Parley server on a free port and a private Redis, each
+started as project.serve starts it for everyone, and the machine's PostgreSQL cluster."""
 
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from project import serve
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -71,9 +73,10 @@ class Server:
                 self.process.wait(5)
 
 
-def start_server(*, port: int | None = None, **env: str) -> Server:
-    """A uvicorn server on the test database, on a free port or a given one (a server
-    started again where a killed one listened)."""
+def start_server(*, port: int | None = None, command: list[str] | None = None, **env: str) -> Server:
+    """A Parley server on the test database, on a free port or a given one (a server started
+    again where a killed one listened), started by project.serve as everyone starts it, or
+    by the given command line (which must listen on `port`)."""
     port = port or free_port()
     log_path = Path(tempfile.mkstemp(prefix=f"parley-server-{port}-", suffix=".log")[1])
     full_env = {
@@ -87,19 +90,7 @@ def start_server(*, port: int | None = None, **env: str) -> Server:
     full_env = {k: v for k, v in full_env.items() if v is not None}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "project.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--ws-per-message-deflate",
-                "false",
-            ],
+            command or serve.app_command(host="127.0.0.1", port=port),
             cwd=BASE_DIR,
             env=full_env,
             stdout=log,
@@ -126,11 +117,8 @@ class RedisProcess:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> "RedisProcess":
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            serve.redis_command(port=self.port),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

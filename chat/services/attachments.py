@@ -4,6 +4,7 @@ import logging
 import mimetypes
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -51,9 +52,10 @@ def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
     if not isinstance(file, UploadedFile):
         raise InvalidInput("`file` must be a file sent as a multipart upload.")
     limit = settings.PARLEY["ATTACHMENT_MAX_BYTES"]
-    if file.size > limit:
+    size = file.size or 0
+    if size > limit:
         raise InvalidInput(f"A file can be at most {limit} bytes.")
-    if file.size == 0:
+    if size == 0:
         raise InvalidInput("The file is empty.")
     name = _clean_name(getattr(file, "name", ""))
     content_type = _sniff(file)
@@ -66,7 +68,7 @@ def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
         uploaded_by=uploader,
         storage_key=secrets.token_hex(16),
         original_name=name,
-        size=file.size,
+        size=size,
         content_type=content_type,
     )
     attachment.file.save(attachment.storage_key, File(file), save=False)
@@ -79,7 +81,7 @@ def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
     return attachment
 
 
-def _parse_ids(values: list[str]) -> list[int]:
+def _parse_ids(values: Sequence[str]) -> list[int]:
     try:
         ids = [int(value) for value in values]
     except (TypeError, ValueError):
@@ -89,7 +91,7 @@ def _parse_ids(values: list[str]) -> list[int]:
     return ids
 
 
-def attachments_check(attachment_ids: list[str]) -> list[int]:
+def attachments_check(attachment_ids: Sequence[str]) -> list[int]:
     ids = _parse_ids(attachment_ids)
     limit = settings.PARLEY["ATTACHMENTS_PER_MESSAGE"]
     if len(ids) > limit:

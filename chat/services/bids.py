@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
-from chat.models import Bid, BidStatus, ChatRoom, Message, MessageType, User
-from chat.payloads import message_with_relations
+from chat.models import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, User
 from chat.selectors import parse_id
-from chat.services.messages import room_lock_for_next_message, room_touch
+from chat.services.messages import message_append
 
 AMOUNT_MAX = Decimal("9999999999.99")
 NOTE_MAX = 2000
@@ -28,7 +27,8 @@ def _clean_amount(amount) -> Decimal:
         raise InvalidInput("The amount must be positive.")
     if value > AMOUNT_MAX:
         raise InvalidInput(f"The amount can be at most {AMOUNT_MAX}.")
-    if value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent  # an int: the value is finite
+    if isinstance(exponent, int) and exponent < -2:
         raise InvalidInput("The amount can have at most two decimal places.")
     return value.quantize(Decimal("0.01"))
 
@@ -55,20 +55,13 @@ def bid_create(
     if vendor.pk != room.vendor_id:
         raise Forbidden("Only the room's vendor can make a bid.")
     value, code, clean_note = _clean_amount(amount), _clean_currency(currency), _clean_note(note)
-    with transaction.atomic():
-        created_at, newest = room_lock_for_next_message(room=room)
-        message = Message.objects.create(
-            room=room,
-            sender=vendor,
-            message_type=MessageType.BID,
-            text=f"Bid: {value} {code}",
-            created_at=created_at,
-        )
-        bid = Bid.objects.create(message=message, amount=value, currency=code, note=clean_note, created_by=vendor)
-        message_with_relations(message, attachments=[], bid=bid)
-        room_touch(room=room, message=message)
-        realtime.publish_after_commit(room.pk, realtime.message_event(message, previous=newest))
-    return message
+
+    def terms(message: Message) -> tuple[list[Attachment], Bid | None]:
+        return [], Bid.objects.create(message=message, amount=value, currency=code, note=clean_note, created_by=vendor)
+
+    return message_append(
+        room=room, sender=vendor, message_type=MessageType.BID, text=f"Bid: {value} {code}", relations=terms
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Sending messages: validation, clientId idempotency, the room's activity, the broadcast."""
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.utils import timezone
 from chat import realtime
 from chat.cursors import Cursor
 from chat.errors import InvalidInput
-from chat.models import Attachment, ChatRoom, Message, MessageType, User
+from chat.models import Attachment, Bid, ChatRoom, Message, MessageType, User
 from chat.payloads import message_with_relations
 from chat.ratelimit import send_budget_take
 from chat.selectors import message_with_payload
@@ -40,7 +41,7 @@ def message_send(
     room: ChatRoom,
     sender: User,
     text: str | None,
-    attachment_ids: list[str] | None = None,
+    attachment_ids: Sequence[str] | None = None,
     message_type: str = MessageType.TEXT,
     client_id: str | None = None,
 ) -> Message:
@@ -53,34 +54,60 @@ def message_send(
     if previous := _previous_send(room=room, sender=sender, client_id=client_id):
         return previous
     send_budget_take(user_id=sender.pk)
+
+    def attach(message: Message) -> tuple[list[Attachment], Bid | None]:
+        if not ids:
+            return [], None
+        attachments_attach(message=message, ids=ids)
+        return list(Attachment.objects.filter(message=message).order_by("pk")), None
+
     try:
-        with transaction.atomic():
-            created_at, newest = room_lock_for_next_message(room=room)
-            message = Message.objects.create(
-                room=room,
-                sender=sender,
-                text=clean,
-                message_type=message_type,
-                client_id=client_id,
-                created_at=created_at,
-            )
-            attached = []
-            if ids:
-                attachments_attach(message=message, ids=ids)
-                attached = list(Attachment.objects.filter(message=message).order_by("pk"))
-            # Everything the payload shows is in hand: the answer and the event need no reload.
-            message_with_relations(message, attachments=attached, bid=None)
-            room_touch(room=room, message=message)
-            realtime.publish_after_commit(room.pk, realtime.message_event(message, previous=newest))
+        return message_append(
+            room=room, sender=sender, message_type=message_type, text=clean, client_id=client_id, relations=attach
+        )
     except IntegrityError:
         # A retry raced the first send with the same clientId: the first one won.
         if previous := _previous_send(room=room, sender=sender, client_id=client_id):
             return previous
         raise
+
+
+def _no_relations(message: Message) -> tuple[list[Attachment], Bid | None]:
+    return [], None
+
+
+def message_append(
+    *,
+    room: ChatRoom,
+    sender: User,
+    message_type: str,
+    text: str,
+    client_id: str | None = None,
+    relations: Callable[[Message], tuple[list[Attachment], Bid | None]] = _no_relations,
+) -> Message:
+    """Append a message to a room: lock the room, stamp the message later than every other,
+    insert it, let `relations` write what it carries (attachments, a bid) and return them,
+    make it the room's head, publish it after commit. The only writer of a room's head
+    cursor (last_activity_at, last_message), which realtime reads as "the newest message"."""
+    with transaction.atomic():
+        created_at, newest = _room_lock_for_next_message(room=room)
+        message = Message.objects.create(
+            room=room,
+            sender=sender,
+            text=text,
+            message_type=message_type,
+            client_id=client_id,
+            created_at=created_at,
+        )
+        attachments, bid = relations(message)
+        # Everything the payload shows is in hand: the answer and the event need no reload.
+        message_with_relations(message, attachments=attachments, bid=bid)
+        _room_touch(room=room, message=message)
+        realtime.publish_after_commit(room.pk, realtime.message_event(message, previous=newest))
     return message
 
 
-def room_lock_for_next_message(*, room: ChatRoom) -> tuple[datetime, Cursor | None]:
+def _room_lock_for_next_message(*, room: ChatRoom) -> tuple[datetime, Cursor | None]:
     """Lock the room until the caller's transaction ends; give the next message's time, later
     than every message the room has, and the cursor of the room's newest message (None when
     it has none). Messages of a room then commit in (createdAt, id) order, so a reader that
@@ -93,7 +120,7 @@ def room_lock_for_next_message(*, room: ChatRoom) -> tuple[datetime, Cursor | No
     return max(timezone.now(), last_activity + timedelta(microseconds=1)), newest
 
 
-def room_touch(*, room: ChatRoom, message: Message) -> None:
+def _room_touch(*, room: ChatRoom, message: Message) -> None:
     """Make the message the room's latest activity, inside the caller's transaction."""
     ChatRoom.objects.filter(pk=room.pk).update(last_message=message, last_activity_at=message.created_at)
     room.last_message, room.last_activity_at = message, message.created_at

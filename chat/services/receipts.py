@@ -62,7 +62,7 @@ def messages_mark_read(*, room: ChatRoom, reader: User, up_to_message_id: str | 
             )
             return Receipt(newest_unread.pk, now, reader)
     # Marking again is harmless: the answer names what was already read.
-    newest_read = theirs.order_by(*newest_first).first()
-    if newest_read is None:
+    newest_read = theirs.filter(read_at__isnull=False).order_by(*newest_first).first()
+    if newest_read is None or newest_read.read_at is None:
         raise InvalidInput("There is no message from the other participant to mark read.")
     return Receipt(newest_read.pk, newest_read.read_at, reader)

@@ -1,15 +1,17 @@
 import logging
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from chat import realtime
 from chat.cursors import message_cursor
-from chat.models import Message
+from chat.models import Message, MessageType
 from chat.payloads import message_from_payload, message_payload
 from chat.selectors import message_with_payload
 from chat.services.bids import bid_create
-from chat.services.messages import message_send
+from chat.services.messages import message_append, message_send
 from tests.factories import AttachmentFactory, RoomFactory
 
 
@@ -82,3 +84,47 @@ def test_a_rolled_back_send_broadcasts_nothing(django_capture_on_commit_callback
         raise RuntimeError("rolled back")
     assert callbacks == []
     assert Message.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_appended_message_becomes_the_rooms_head():
+    room = RoomFactory()
+    message = message_append(room=room, sender=room.vendor, message_type=MessageType.TEXT, text="hello")
+    room.refresh_from_db()
+    assert (room.last_message_id, room.last_activity_at) == (message.pk, message.created_at)
+
+
+@pytest.mark.django_db
+def test_an_appended_message_is_stamped_after_the_rooms_head_even_when_the_clock_is_behind():
+    ahead = timezone.now() + timedelta(hours=1)
+    room = RoomFactory(last_activity_at=ahead)
+    message = message_append(room=room, sender=room.vendor, message_type=MessageType.TEXT, text="hello")
+    assert message.created_at == ahead + timedelta(microseconds=1)
+
+
+@pytest.mark.django_db
+def test_a_failing_relation_leaves_no_message_no_new_head_and_no_event(django_capture_on_commit_callbacks):
+    room = RoomFactory()
+    head = message_send(room=room, sender=room.vendor, text="the head")
+
+    def broken(message):
+        raise RuntimeError("writing the bid failed")
+
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        message_append(room=room, sender=room.vendor, message_type=MessageType.BID, text="Bid", relations=broken)
+    assert callbacks == []
+    assert list(Message.objects.values_list("pk", flat=True)) == [head.pk]
+    room.refresh_from_db()
+    assert (room.last_message_id, room.last_activity_at) == (head.pk, head.created_at)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bid_and_a_text_message_share_one_chain_of_events(monkeypatch):
+    room = RoomFactory()
+    sent = []
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: sent.append(event))
+    text = message_send(room=room, sender=room.vendor, text="a price follows")
+    bid = bid_create(room=room, vendor=room.vendor, amount="10")
+    after = message_send(room=room, sender=room.organizer, text="thanks")
+    assert [e["previous"] for e in sent] == [None, message_cursor(text).encode(), message_cursor(bid).encode()]
+    assert sent[2]["cursor"] == message_cursor(after).encode()

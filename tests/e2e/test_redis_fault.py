@@ -18,7 +18,8 @@ def server_on_private_redis(redis_process, transactional_db):
     server.stop()
 
 
-async def next_non_warning_or(socket, code):
+async def next_warning(socket, code):
+    """The socket's next event, which must be the warning `code`."""
     event = await socket.next_event(timeout=15)
     assert event["__typename"] == "WarningEvent" and event["code"] == code, event
     return event
@@ -38,10 +39,10 @@ async def test_redis_stopped_and_started_again_under_a_live_subscriber(server_on
         missed_id = during["data"]["sendMessage"]["id"]
         history = await api(server, HISTORY, {"r": pair.room_id}, token=pair.organizer_token)
         assert missed_id in [edge["node"]["id"] for edge in history["data"]["messages"]["edges"]]
-        await next_non_warning_or(socket, "REALTIME_UNAVAILABLE")
+        await next_warning(socket, "REALTIME_UNAVAILABLE")
 
         redis.start()
-        await next_non_warning_or(socket, "REALTIME_RESTORED")
+        await next_warning(socket, "REALTIME_RESTORED")
         caught_up = await socket.next_event()
         assert caught_up["__typename"] == "MessageEvent"
         assert caught_up["message"]["id"] == missed_id
@@ -69,8 +70,8 @@ async def test_a_subscription_opened_while_redis_is_down_warns_then_recovers(ser
     async with GraphQLSocket.connect(server.ws) as socket:
         await socket.init({"authorization": f"Bearer {pair.organizer_token}"})
         await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
-        await next_non_warning_or(socket, "REALTIME_UNAVAILABLE")
+        await next_warning(socket, "REALTIME_UNAVAILABLE")
         sent = await api(server, SEND, {"r": pair.room_id, "t": "while down"}, token=pair.vendor_token)
         redis.start()
-        await next_non_warning_or(socket, "REALTIME_RESTORED")
+        await next_warning(socket, "REALTIME_RESTORED")
         assert (await socket.next_event())["message"]["id"] == sent["data"]["sendMessage"]["id"]

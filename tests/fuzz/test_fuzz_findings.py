@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from chat.services.messages import room_touch
-from tests.factories import BidFactory, RoomFactory
+from chat.services.bids import bid_create
+from tests.factories import RoomFactory
 from tests.graphql import Result, access_token, gql
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,7 @@ FIELDS = ["senderUsername", "sender { username }", "bidDetails { amount }", "att
 @pytest.mark.parametrize("path", PATHS)
 def test_every_field_of_a_rooms_last_message_resolves_whatever_the_path(client, path, field):
     room = RoomFactory()
-    message = BidFactory(message__room=room).message
-    room_touch(room=room, message=message)
+    bid_create(room=room, vendor=room.vendor, amount="1250")
     result = gql(client, PATHS[path] % field, {"r": room.pk}, user=room.organizer)
     assert "errors" not in result.body, result.body
 

@@ -18,10 +18,22 @@ def _slow_refill(settings):
     settings.PARLEY = {**settings.PARLEY, "SEND_RATE_PER_SECOND": 0.5}
 
 
-def test_the_contract_defaults_are_a_burst_of_twenty_then_five_a_second():
-    from project.settings import PARLEY
+@pytest.mark.django_db
+def test_by_default_a_burst_of_twenty_passes_then_one_send_comes_back_every_fifth_of_a_second(client, settings):
+    from project.settings import PARLEY as configured
 
-    assert (PARLEY["SEND_BURST"], PARLEY["SEND_RATE_PER_SECOND"]) == (20, 5)
+    settings.PARLEY = configured  # the defaults, without this module's slower refill
+    room = RoomFactory()
+    started = time.monotonic()
+    passed = 0
+    while not (result := gql(client, QUICK, {"r": room.pk, "t": f"m{passed}"}, user=room.vendor)).codes:
+        passed += 1
+        assert passed <= 100, "no limit at all"
+    elapsed = time.monotonic() - started
+    assert result.code == "RATE_LIMITED"
+    # Twenty at once, and one more for each fifth of a second that sending them took.
+    assert 20 <= passed <= 20 + int(elapsed * 5) + 1, (passed, elapsed)
+    assert 0 < result.body["errors"][0]["extensions"]["retryAfter"] <= 0.2
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 /**
  * Real processes for the browser tests: a Parley server (migrated fresh SQLite database,
- * demo users, uvicorn on a free port) and a private Redis that a test may stop and restart.
+ * demo users, on a free port) and a private Redis that a test may stop and restart, both
+ * started through project/serve.py, the launcher `make run`, the Python tests and the
+ * benchmarks use.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -74,11 +76,12 @@ export async function startParleyServer(extraEnv: Record<string, string> = {}): 
   const port = await freePort();
   const logPath = join(dir, 'server.log');
   const logFd = openSync(logPath, 'a');
-  const child = spawn(
-    PYTHON,
-    ['-m', 'uvicorn', 'project.asgi:application', '--host', '127.0.0.1', '--port', String(port), '--no-access-log'],
-    { cwd: REPO_DIR, env, stdio: ['ignore', logFd, logFd] },
-  );
+  // Started as `make run` starts it: project/serve.py holds the server's command line.
+  const child = spawn(PYTHON, ['-m', 'project.serve', 'app', '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: REPO_DIR,
+    env,
+    stdio: ['ignore', logFd, logFd],
+  });
   const baseURL = `http://127.0.0.1:${port}`;
   const log = () => readFileSync(logPath, 'utf8');
   try {
@@ -90,7 +93,7 @@ export async function startParleyServer(extraEnv: Record<string, string> = {}): 
     );
   } catch (error) {
     await stopChild(child);
-    throw new Error(`${(error as Error).message}\n${log()}`);
+    throw new Error(`${(error as Error).message}\n${log()}`, { cause: error });
   }
   return {
     baseURL,
@@ -116,7 +119,9 @@ export class RedisProcess {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    // The private Redis the Python tests and the benchmarks start too (project/serve.py).
+    this.child = spawn(PYTHON, ['-m', 'project.serve', 'redis', '--port', String(this.port)], {
+      cwd: REPO_DIR,
       stdio: 'ignore',
     });
     const child = this.child;

@@ -5,7 +5,7 @@
  * REALTIME_UNAVAILABLE, the socket is down or the subscription failed, a fallback polls for
  * newer messages every 8 s; it stops when realtime is restored or the socket reconnects.
  */
-import { useCallback, useEffect, useReducer, useRef, useState, type Dispatch } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type Dispatch } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import type { ApolloClient } from '@apollo/client';
 import { useSocketState } from '../apollo/socketStatus';
@@ -41,7 +41,9 @@ export function useRoomFeed(roomId: string): RoomFeed {
   const { status: socketStatus, reconnects } = useSocketState();
   const [state, dispatch] = useReducer(feedReducer, initialFeedState);
   const stateRef = useRef(state);
-  stateRef.current = state;
+  useLayoutEffect(() => {
+    stateRef.current = state;
+  });
   const [status, setStatus] = useState<RoomFeed['status']>('loading');
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loadFailures, setLoadFailures] = useState(0);
@@ -88,6 +90,8 @@ export function useRoomFeed(roomId: string): RoomFeed {
   }, [client, roomId]);
 
   useEffect(() => {
+    // refresh sets state only once its fetch settles, never synchronously in this effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void refresh();
   }, [refresh]);
 

@@ -42,7 +42,9 @@ async function* subscribe(url: string, params: FetcherParams, headers: Record<st
       yield result as ExecutionResult;
     }
   } catch (error) {
-    if (isCloseEvent(error)) throw new Error(`Socket closed with ${error.code} ${error.reason}`.trim());
+    if (isCloseEvent(error)) {
+      throw new Error(`Socket closed with ${error.code} ${error.reason}`.trim(), { cause: error });
+    }
     throw error;
   } finally {
     await client.dispose();

@@ -4,7 +4,7 @@
  * coalesced so that a burst costs one query. A room someone else starts with you has no
  * subscription yet; the list's slower poll finds it.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import { RoomActivitySubscription } from './operations';
 
@@ -13,7 +13,9 @@ const COALESCE_MS = 250;
 export function useRoomActivity(roomIds: string[], onActivity: () => void): void {
   const client = useApolloClient();
   const onActivityRef = useRef(onActivity);
-  onActivityRef.current = onActivity;
+  useLayoutEffect(() => {
+    onActivityRef.current = onActivity;
+  });
   const key = [...roomIds].sort().join(',');
 
   useEffect(() => {

@@ -1,0 +1,66 @@
+"""The one way a Parley process is started: the server for `make run`, the tests, the
+benchmarks and the browser tests, and the private Redis that tests and benchmarks start.
+A flag added here for production is the flag every one of them runs with.
+
+    python -m project.serve app --host 127.0.0.1 --port 8000 [more uvicorn options]
+    python -m project.serve redis --port 6390 [more redis-server options]
+
+Each replaces itself with the real program (exec), so its process id, signals and exit
+status are the server's own. Python callers build the same command with the functions."""
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+
+ASGI_APP = "project.asgi:application"
+# Chat frames are small, and per-message deflate keeps ~46 KB of compression state a socket.
+UVICORN_OPTIONS = ("--no-access-log", "--ws-per-message-deflate", "false")
+# A private Redis keeps nothing: no snapshot, no append-only file, nothing to clean up after.
+REDIS_OPTIONS = ("--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+
+
+def app_command(*, host: str, port: int, extra: Sequence[str] = (), python: str | None = None) -> list[str]:
+    """The uvicorn command line that serves Parley on host:port."""
+    return [
+        python or sys.executable,
+        "-m",
+        "uvicorn",
+        ASGI_APP,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        *UVICORN_OPTIONS,
+        *extra,
+    ]
+
+
+def redis_command(*, port: int, extra: Sequence[str] = ()) -> list[str]:
+    """A redis-server of a test's or a benchmark's own, on 127.0.0.1:port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+    return [binary, "--port", str(port), *REDIS_OPTIONS, *extra]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m project.serve", description=__doc__.splitlines()[0])
+    programs = parser.add_subparsers(dest="program", required=True)
+    app = programs.add_parser("app", help="the Parley server (uvicorn)")
+    app.add_argument("--host", default="127.0.0.1")
+    app.add_argument("--port", type=int, default=8000)
+    redis = programs.add_parser("redis", help="a private redis-server")
+    redis.add_argument("--port", type=int, required=True)
+    args, extra = parser.parse_known_args(argv)
+    if args.program == "app":
+        command = app_command(host=args.host, port=args.port, extra=extra)
+    else:
+        command = redis_command(port=args.port, extra=extra)
+    sys.stdout.flush()
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()

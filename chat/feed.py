@@ -56,12 +56,19 @@ class ReceiptItem:
 
 
 @dataclass
+class MessageUpdatedItem:
+    """A message already sent, edited or deleted: as it is now."""
+
+    message: Message
+
+
+@dataclass
 class WarningItem:
     code: str
     detail: str
 
 
-FeedItem = MessageItem | BidItem | ReceiptItem | WarningItem
+FeedItem = MessageItem | BidItem | ReceiptItem | MessageUpdatedItem | WarningItem
 
 UNAVAILABLE = WarningItem(
     "REALTIME_UNAVAILABLE", "Live updates are unavailable; messages are saved. Poll history until restored."
@@ -195,7 +202,8 @@ class RoomFeed:
         return MessageItem(message)
 
     async def _update(self, event: dict[str, Any]) -> FeedItem | None:
-        """A change to something already sent: a read receipt, or a bid's new terms or status."""
+        """A change to something already sent: a read receipt, a bid's new terms or status, an
+        edit or a delete."""
         if event.get("kind") == "read":
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor
@@ -204,6 +212,8 @@ class RoomFeed:
         if message is None or message.room_id != self.room.pk:
             return None
         message.room = self.room
+        if event.get("kind") == "updated":
+            return MessageUpdatedItem(message)
         return BidItem(message, message.bid)
 
     async def _delivered(self, messages: list[Message]) -> None:

@@ -82,6 +82,13 @@ def read_receipt_event(*, message_id: int, read_at, reader_id: int) -> dict[str,
     return {"kind": "read", "message_id": message_id, "read_at": read_at.isoformat(), "reader_id": reader_id}
 
 
+def message_updated_event(message, *, last: bool) -> dict[str, Any]:
+    """A sent message edited or deleted; `last` when it is the room's newest (the room list shows it).
+    Subscribers read the message as it is now, so two edits whose events overtake each other
+    still leave every subscriber with the newest text."""
+    return {"kind": "updated", "message_id": message.pk, "last": last}
+
+
 def publish_after_commit(room_id: int, event: dict[str, Any], *, hold: bool = True) -> None:
     """Broadcast once the surrounding transaction commits; never if it rolls back."""
     transaction.on_commit(lambda: broadcast(room_id, event, hold=hold))

@@ -230,6 +230,8 @@ PARLEY = {
             "application/vnd.oasis.opendocument.presentation",
         ],
     ),
+    # How long after sending its sender may edit a message (fractions allowed).
+    "EDIT_WINDOW_HOURS": float(os.environ.get("PARLEY_EDIT_WINDOW_HOURS", "24")),
     # sendMessage per user: a burst, then a steady rate (0 turns the limit off).
     "SEND_BURST": env_int("PARLEY_SEND_BURST", 20),
     "SEND_RATE_PER_SECOND": float(os.environ.get("PARLEY_SEND_RATE_PER_SECOND", "5")),

@@ -8,7 +8,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from chat import selectors
-from chat.services import attachments, bids, messages, receipts, rooms
+from chat.services import attachments, bids, message_edits, messages, receipts, rooms
 from schema.context import require_user
 from schema.types import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, ReadReceiptEvent
 
@@ -42,6 +42,14 @@ class Mutation:
             message_type=(message_type or MessageType.TEXT).value,
             client_id=client_id,
         )
+
+    @strawberry_django.mutation(description="Change the text of your own text message, within the edit window.")
+    def edit_message(self, info: Info, message_id: strawberry.ID, text: str) -> Message:
+        return message_edits.message_edit(message_id=message_id, editor=require_user(info), text=text)
+
+    @strawberry_django.mutation(description="Delete your own text message: its text and files are gone.")
+    def delete_message(self, info: Info, message_id: strawberry.ID) -> Message:
+        return message_edits.message_delete(message_id=message_id, deleter=require_user(info))
 
     @strawberry_django.mutation(description="Store a file for the room; attach it with sendMessage(attachmentIds).")
     def upload_attachment(self, info: Info, room_id: strawberry.ID, file: Upload) -> Attachment:

@@ -12,7 +12,15 @@ from chat.cursors import Cursor
 from chat.models import MessageType as MessageKind
 from chat.realtime import SubscriberTooSlow
 from schema.context import require_user
-from schema.types import BidEvent, MessageEvent, ReadReceiptEvent, RoomEvent, WarningCode, WarningEvent
+from schema.types import (
+    BidEvent,
+    MessageEvent,
+    MessageUpdatedEvent,
+    ReadReceiptEvent,
+    RoomEvent,
+    WarningCode,
+    WarningEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +35,8 @@ def to_event(item: feed.FeedItem) -> RoomEvent:
             return BidEvent(message=message, bid=bid)
         case feed.ReceiptItem(message_id=message_id, read_at=read_at, reader=reader):
             return ReadReceiptEvent(message_id=strawberry.ID(str(message_id)), read_at=read_at, reader=reader)
+        case feed.MessageUpdatedItem(message=message):
+            return MessageUpdatedEvent(message=message)
         case feed.WarningItem(code=code, detail=detail):
             return WarningEvent(code=WarningCode(code), detail=detail)
     raise TypeError(f"unknown feed item {item!r}")

@@ -72,6 +72,10 @@ class Message:
     read_at: datetime | None
     created_at: datetime
     client_id: str | None
+    edited_at: datetime | None
+    deleted_at: datetime | None = strawberry.field(
+        description='Once set: text "", attachments [], bidDetails as it was.'
+    )
 
     @strawberry.field
     async def sender_username(self) -> str:
@@ -183,4 +187,12 @@ class WarningEvent:
     detail: str
 
 
-RoomEvent = Annotated[MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent, strawberry.union("RoomEvent")]
+@strawberry.type(description="A message edited or deleted, as it is now.")
+class MessageUpdatedEvent:
+    message: Message
+
+
+RoomEvent = Annotated[
+    MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent | MessageUpdatedEvent,
+    strawberry.union("RoomEvent"),
+]

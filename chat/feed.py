@@ -63,12 +63,20 @@ class MessageUpdatedItem:
 
 
 @dataclass
+class TypingItem:
+    """The other participant started or stopped typing (chat.typing adds the lapses)."""
+
+    user: User
+    typing: bool
+
+
+@dataclass
 class WarningItem:
     code: str
     detail: str
 
 
-FeedItem = MessageItem | BidItem | ReceiptItem | MessageUpdatedItem | WarningItem
+FeedItem = MessageItem | BidItem | ReceiptItem | MessageUpdatedItem | TypingItem | WarningItem
 
 UNAVAILABLE = WarningItem(
     "REALTIME_UNAVAILABLE", "Live updates are unavailable; messages are saved. Poll history until restored."
@@ -208,6 +216,11 @@ class RoomFeed:
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor
             return ReceiptItem(event["message_id"], parse_datetime(event["read_at"]), reader)
+        if event.get("kind") == "typing":
+            # Only the other participant hears it, and only live: nothing to read.
+            if event["user_id"] == self.user.pk:
+                return None
+            return TypingItem(self._participant(event["user_id"]), event["typing"])
         message = await _message_with_payload(message_id=event["message_id"])
         if message is None or message.room_id != self.room.pk:
             return None
@@ -215,6 +228,9 @@ class RoomFeed:
         if event.get("kind") == "updated":
             return MessageUpdatedItem(message)
         return BidItem(message, message.bid)
+
+    def _participant(self, user_id: int) -> User:
+        return self.room.organizer if user_id == self.room.organizer_id else self.room.vendor
 
     async def _delivered(self, messages: list[Message]) -> None:
         # Reaching the recipient's subscription is delivery, stamped before it is yielded.

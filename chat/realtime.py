@@ -89,6 +89,10 @@ def message_updated_event(message, *, last: bool) -> dict[str, Any]:
     return {"kind": "updated", "message_id": message.pk, "last": last}
 
 
+def typing_event(*, user_id: int, typing: bool) -> dict[str, Any]:
+    return {"kind": "typing", "user_id": user_id, "typing": typing}
+
+
 def publish_after_commit(room_id: int, event: dict[str, Any], *, hold: bool = True) -> None:
     """Broadcast once the surrounding transaction commits; never if it rolls back."""
     transaction.on_commit(lambda: broadcast(room_id, event, hold=hold))

@@ -232,6 +232,10 @@ PARLEY = {
     ),
     # How long after sending its sender may edit a message (fractions allowed).
     "EDIT_WINDOW_HOURS": float(os.environ.get("PARLEY_EDIT_WINDOW_HOURS", "24")),
+    # setTyping: a subscriber shows `typing: false` after this long without renewal; a typist's
+    # repeated calls within the throttle window are not broadcast (clients renew every 3 s).
+    "TYPING_LAPSE_SECONDS": float(os.environ.get("PARLEY_TYPING_LAPSE_SECONDS", "6")),
+    "TYPING_THROTTLE_SECONDS": float(os.environ.get("PARLEY_TYPING_THROTTLE_SECONDS", "2")),
     # sendMessage per user: a burst, then a steady rate (0 turns the limit off).
     "SEND_BURST": env_int("PARLEY_SEND_BURST", 20),
     "SEND_RATE_PER_SECOND": float(os.environ.get("PARLEY_SEND_RATE_PER_SECOND", "5")),

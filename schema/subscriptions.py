@@ -11,6 +11,7 @@ from chat import feed, selectors
 from chat.cursors import Cursor
 from chat.models import MessageType as MessageKind
 from chat.realtime import SubscriberTooSlow
+from chat.typing import typing_lapses
 from schema.context import require_user
 from schema.types import (
     BidEvent,
@@ -18,6 +19,7 @@ from schema.types import (
     MessageUpdatedEvent,
     ReadReceiptEvent,
     RoomEvent,
+    TypingEvent,
     WarningCode,
     WarningEvent,
 )
@@ -37,6 +39,8 @@ def to_event(item: feed.FeedItem) -> RoomEvent:
             return ReadReceiptEvent(message_id=strawberry.ID(str(message_id)), read_at=read_at, reader=reader)
         case feed.MessageUpdatedItem(message=message):
             return MessageUpdatedEvent(message=message)
+        case feed.TypingItem(user=user, typing=typing):
+            return TypingEvent(user=user, typing=typing)
         case feed.WarningItem(code=code, detail=detail):
             return WarningEvent(code=WarningCode(code), detail=detail)
     raise TypeError(f"unknown feed item {item!r}")
@@ -47,7 +51,7 @@ TRY_AGAIN_LATER = 1013  # graphql-ws clients retry on it; they resume with `afte
 
 async def _events(room_feed: feed.RoomFeed, after: Cursor | None, socket) -> AsyncGenerator[RoomEvent, None]:
     try:
-        async for item in room_feed.items(after=after):
+        async for item in typing_lapses(room_feed.items(after=after)):
             yield to_event(item)
     except SubscriberTooSlow:
         logger.info("closing a socket that fell behind", extra={"room_id": room_feed.room.pk})

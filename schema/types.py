@@ -192,7 +192,13 @@ class MessageUpdatedEvent:
     message: Message
 
 
+@strawberry.type(description="The other participant started or stopped typing; never stored or replayed.")
+class TypingEvent:
+    user: User
+    typing: bool
+
+
 RoomEvent = Annotated[
-    MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent | MessageUpdatedEvent,
+    MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent | MessageUpdatedEvent | TypingEvent,
     strawberry.union("RoomEvent"),
 ]

@@ -22,6 +22,13 @@ def _full_send_budgets():
     send_budgets_clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_typing_throttles():
+    from chat.typing import typing_throttles_clear
+
+    typing_throttles_clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_connections_of_async_tests(django_db_setup, django_db_blocker):
     yield

@@ -21,6 +21,7 @@ from chat.cursors import Cursor, message_cursor
 from chat.loops import PerLoop
 from chat.models import Bid, ChatRoom, Message, User
 from chat.payloads import message_from_payload
+from chat.presence import presence_user
 from chat.realtime import DATABASE_ERRORS, LayerState, RoomListener
 from chat.services.receipts import messages_stamp_delivered, undelivered
 
@@ -71,12 +72,19 @@ class TypingItem:
 
 
 @dataclass
+class PresenceItem:
+    """The other participant came online or went offline: `user.presence_now` says which."""
+
+    user: User
+
+
+@dataclass
 class WarningItem:
     code: str
     detail: str
 
 
-FeedItem = MessageItem | BidItem | ReceiptItem | MessageUpdatedItem | TypingItem | WarningItem
+FeedItem = MessageItem | BidItem | ReceiptItem | MessageUpdatedItem | TypingItem | PresenceItem | WarningItem
 
 UNAVAILABLE = WarningItem(
     "REALTIME_UNAVAILABLE", "Live updates are unavailable; messages are saved. Poll history until restored."
@@ -221,6 +229,10 @@ class RoomFeed:
             if event["user_id"] == self.user.pk:
                 return None
             return TypingItem(self._participant(event["user_id"]), event["typing"])
+        if event.get("kind") == "presence":
+            if event["user_id"] == self.user.pk:
+                return None
+            return PresenceItem(presence_user(self._participant(event["user_id"]), event))
         message = await _message_with_payload(message_id=event["message_id"])
         if message is None or message.room_id != self.room.pk:
             return None

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, null=True, blank=True)
+    # When the user's last socket closed (chat.presence); whether they are online now is not
+    # stored: it lives with the sockets.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
 
 class ChatRoom(models.Model):

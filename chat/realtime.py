@@ -93,6 +93,16 @@ def typing_event(*, user_id: int, typing: bool) -> dict[str, Any]:
     return {"kind": "typing", "user_id": user_id, "typing": typing}
 
 
+def presence_event(*, user_id: int, online: bool, last_seen_at) -> dict[str, Any]:
+    """A user came online or went offline (chat.presence); sent to each of their rooms."""
+    return {
+        "kind": "presence",
+        "user_id": user_id,
+        "online": online,
+        "last_seen_at": None if last_seen_at is None else last_seen_at.isoformat(),
+    }
+
+
 def publish_after_commit(room_id: int, event: dict[str, Any], *, hold: bool = True) -> None:
     """Broadcast once the surrounding transaction commits; never if it rolls back."""
     transaction.on_commit(lambda: broadcast(room_id, event, hold=hold))
@@ -117,6 +127,19 @@ async def _publish(room_id: int, event: dict[str, Any], hold: bool) -> bool:
             hub.outage_seen()
         if hold:
             announcer().hold(room_id, event)
+        return False
+    return True
+
+
+async def broadcast_async(room_id: int, event: dict[str, Any]) -> bool:
+    """`broadcast` for code already on the event loop (presence changes)."""
+    try:
+        await _group_send(room_id, event)
+    except Exception as error:  # noqa: BLE001 - as in broadcast: logged, never raised
+        logger.warning(
+            "realtime broadcast failed",
+            extra={"room_id": room_id, "event_kind": event.get("kind"), "error": repr(error)},
+        )
         return False
     return True
 

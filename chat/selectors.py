@@ -2,10 +2,11 @@
 already joined or prefetched, so a page costs a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from chat.cursors import Cursor
@@ -149,3 +150,13 @@ def room_heads(*, room_ids: list[int]) -> dict[int, Cursor]:
         for pk, at, message_id in rows.values_list("pk", "last_activity_at", "last_message_id"):
             heads[pk] = Cursor(at, message_id)
     return heads
+
+
+def users_seen_by(*, viewer: User, user_ids: list[int]) -> dict[int, datetime | None]:
+    """Of these users, those whose presence the viewer may see (themselves, and anyone they
+    share a room with), with their stored lastSeenAt: one query however many."""
+    shares_a_room = ChatRoom.objects.filter(
+        Q(organizer=viewer, vendor=OuterRef("pk")) | Q(vendor=viewer, organizer=OuterRef("pk"))
+    )
+    visible = User.objects.filter(Q(pk=viewer.pk) | Exists(shares_a_room), pk__in=user_ids)
+    return dict(visible.values_list("pk", "last_seen_at"))

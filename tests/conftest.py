@@ -30,6 +30,15 @@ def _fresh_typing_throttles():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_presence_from_earlier_runs():
+    # User ids start again in a new test database: what an earlier run's processes recorded
+    # in the run's Redis would otherwise be reaped as these users' presence.
+    from chat.presence import presence_clear
+
+    asyncio.run(presence_clear())
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _close_connections_of_async_tests(django_db_setup, django_db_blocker):
     yield
     # Async tests reach the ORM through asgiref's one sync thread; its connection outlives

@@ -131,17 +131,9 @@ async def _publish(room_id: int, event: dict[str, Any], hold: bool) -> bool:
     return True
 
 
-async def broadcast_async(room_id: int, event: dict[str, Any]) -> bool:
+async def broadcast_async(room_id: int, event: dict[str, Any], *, hold: bool = True) -> bool:
     """`broadcast` for code already on the event loop (presence changes)."""
-    try:
-        await _group_send(room_id, event)
-    except Exception as error:  # noqa: BLE001 - as in broadcast: logged, never raised
-        logger.warning(
-            "realtime broadcast failed",
-            extra={"room_id": room_id, "event_kind": event.get("kind"), "error": repr(error)},
-        )
-        return False
-    return True
+    return await _publish(room_id, event, hold)
 
 
 async def _group_send(room_id: int, event: dict[str, Any]) -> None:
@@ -189,7 +181,8 @@ class Announcer:
             return
         events = self.held.setdefault(room_id, {})
         kind = event.get("kind")
-        key = (kind,) if kind == "message" else (kind, event.get("message_id"))
+        # A presence event names a user, not a message: each participant's newest is kept.
+        key = (kind,) if kind == "message" else (kind, event.get("message_id"), event.get("user_id"))
         held = events.get(key)
         if kind == "message" and held is not None and Cursor.decode(held["cursor"]) > Cursor.decode(event["cursor"]):
             return

@@ -14,5 +14,6 @@ def typing_set(*, room_id: str | int, user: User, typing: bool) -> bool:
         return True
     room = room_for_participant(room_id=pk, user=user)
     if typing_throttle_take(user_id=user.pk, room_id=room.pk, typing=typing):
-        realtime.broadcast(room.pk, realtime.typing_event(user_id=user.pk, typing=typing))
+        # Not held for later: a typing event is only worth anything now.
+        realtime.broadcast(room.pk, realtime.typing_event(user_id=user.pk, typing=typing), hold=False)
     return True

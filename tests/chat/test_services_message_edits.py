@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sent(monkeypatch):
     events = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: events.append((room_id, event)))
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: events.append((room_id, event)))
     return events
 
 

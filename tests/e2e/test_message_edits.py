@@ -1,11 +1,8 @@
 """An edit and a delete reach the other participant live, through a real server and client."""
 
-import asyncio
-
 import pytest
 
-from tests.e2e.conftest import SEND, api
-from tests.wsclient import subscribed
+from tests.e2e.conftest import SEND, api, joined
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +18,7 @@ DELETE = "mutation($m: ID!) { deleteMessage(messageId: $m) { id text editedAt de
 
 
 async def test_an_edit_and_a_delete_reach_the_other_participant_as_message_updated_events(server, pair):
-    async with subscribed(server.ws, pair.organizer_token, pair.room_id, query=EVENTS) as socket:
-        await asyncio.sleep(0.3)
+    async with joined(server, pair.organizer_token, pair.room_id, query=EVENTS) as socket:
         sent = (await api(server, SEND, {"r": pair.room_id, "t": "teh price"}, token=pair.vendor_token))["data"]
         message_id = sent["sendMessage"]["id"]
         assert (await socket.next_event())["message"]["id"] == message_id

@@ -6,15 +6,16 @@ import asyncio
 
 import pytest
 
-from tests.e2e.conftest import api
+from tests.e2e.conftest import api, joined
 from tests.processes import kill_server, start_server
-from tests.wsclient import GraphQLSocket, subscribed
+from tests.wsclient import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
 EVENTS = """subscription($r: ID!, $after: String) {
   messageAdded(roomId: $r, after: $after) {
     __typename
+    ... on MessageEvent { message { id } }
     ... on PresenceEvent { user { username online lastSeenAt } }
   }
 }"""
@@ -62,8 +63,7 @@ def two_servers(shared_redis_url, transactional_db):
 
 
 async def test_a_socket_opening_and_closing_shows_online_then_last_seen_to_the_other_participant(presence_server, pair):
-    async with subscribed(presence_server.ws, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
-        await asyncio.sleep(0.3)
+    async with joined(presence_server, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
         assert (await _vendor(presence_server, pair))["online"] is False
         context, vendor_socket = await _signed_in(presence_server.ws, pair.vendor_token)
         came = await _presence_event(watcher)
@@ -76,8 +76,7 @@ async def test_a_socket_opening_and_closing_shows_online_then_last_seen_to_the_o
 
 
 async def test_a_reconnect_within_the_grace_period_shows_no_change(presence_server, pair):
-    async with subscribed(presence_server.ws, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
-        await asyncio.sleep(0.3)
+    async with joined(presence_server, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
         context, _ = await _signed_in(presence_server.ws, pair.vendor_token)
         assert (await _presence_event(watcher))["online"] is True
         await context.__aexit__(None, None, None)
@@ -90,8 +89,7 @@ async def test_a_reconnect_within_the_grace_period_shows_no_change(presence_serv
 
 async def test_presence_on_one_process_is_seen_through_another(two_servers, pair):
     first, second = two_servers
-    async with subscribed(first.ws, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
-        await asyncio.sleep(0.3)
+    async with joined(first, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
         context, _ = await _signed_in(second.ws, pair.vendor_token)
         assert (await _presence_event(watcher))["online"] is True
         assert (await _vendor(first, pair))["online"] is True
@@ -103,8 +101,7 @@ async def test_presence_on_one_process_is_seen_through_another(two_servers, pair
 
 async def test_moving_to_another_process_within_the_grace_period_shows_no_change(two_servers, pair):
     first, second = two_servers
-    async with subscribed(first.ws, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
-        await asyncio.sleep(0.3)
+    async with joined(first, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
         context, _ = await _signed_in(first.ws, pair.vendor_token)
         assert (await _presence_event(watcher))["online"] is True
         await context.__aexit__(None, None, None)
@@ -117,8 +114,7 @@ async def test_moving_to_another_process_within_the_grace_period_shows_no_change
 
 async def test_a_process_killed_with_sigkill_does_not_leave_its_users_online(two_servers, pair):
     survivor, doomed = two_servers
-    async with subscribed(survivor.ws, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
-        await asyncio.sleep(0.3)
+    async with joined(survivor, pair.organizer_token, pair.room_id, query=EVENTS) as watcher:
         _, vendor_socket = await _signed_in(doomed.ws, pair.vendor_token)
         assert (await _presence_event(watcher))["online"] is True
         assert (await _vendor(survivor, pair))["online"] is True

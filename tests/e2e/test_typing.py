@@ -1,14 +1,13 @@
 """setTyping through real servers and clients: the other participant alone hears it, a message
 ends it, and it lapses on the process where the subscriber sits."""
 
-import asyncio
 import time
 
 import pytest
 
-from tests.e2e.conftest import SEND, api
+from tests.e2e.conftest import SEND, api, joined, subscribe_joined
 from tests.processes import start_server
-from tests.wsclient import subscribed
+from tests.wsclient import GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +22,10 @@ SET_TYPING = "mutation($r: ID!, $t: Boolean!) { setTyping(roomId: $r, typing: $t
 
 
 async def test_typing_reaches_only_the_other_participant_and_their_message_ends_it(server, pair):
-    async with (
-        subscribed(server.ws, pair.organizer_token, pair.room_id, query=EVENTS) as other,
-        subscribed(server.ws, pair.vendor_token, pair.room_id, query=EVENTS) as own,
-    ):
-        await asyncio.sleep(0.3)
+    async with GraphQLSocket.connect(server.ws) as other, GraphQLSocket.connect(server.ws) as own:
+        for socket, token in ((other, pair.organizer_token), (own, pair.vendor_token)):
+            assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+        await subscribe_joined(server, pair.organizer_token, pair.room_id, [other, own], query=EVENTS)
         result = await api(server, SET_TYPING, {"r": pair.room_id, "t": True}, token=pair.vendor_token)
         assert result == {"data": {"setTyping": True}}
         typing = await other.next_event()
@@ -57,8 +55,7 @@ def lapsing_servers(shared_redis_url, transactional_db):
 
 async def test_typing_set_through_one_process_lapses_on_the_subscribers_process(lapsing_servers, pair):
     subscriber_side, typist_side = lapsing_servers
-    async with subscribed(subscriber_side.ws, pair.organizer_token, pair.room_id, query=EVENTS) as socket:
-        await asyncio.sleep(0.3)
+    async with joined(subscriber_side, pair.organizer_token, pair.room_id, query=EVENTS) as socket:
         await api(typist_side, SET_TYPING, {"r": pair.room_id, "t": True}, token=pair.vendor_token)
         assert (await socket.next_event())["typing"] is True
         shown = time.monotonic()

@@ -89,7 +89,7 @@ async def test_set_typing_false_ends_it_and_a_false_for_someone_not_typing_is_dr
 async def test_a_loop_of_set_typing_calls_broadcasts_once_per_window(monkeypatch):
     room = await sync_to_async(RoomFactory)()
     broadcasts = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: broadcasts.append(event) or True)
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: broadcasts.append(event) or True)
     for _ in range(50):
         assert await _set(room, room.vendor) is True
     assert broadcasts == [realtime.typing_event(user_id=room.vendor.pk, typing=True)]
@@ -98,7 +98,7 @@ async def test_a_loop_of_set_typing_calls_broadcasts_once_per_window(monkeypatch
 @pytest.mark.django_db(transaction=False)
 def test_a_throttled_set_typing_reads_nothing_from_the_database(django_assert_num_queries, monkeypatch):
     room = RoomFactory()
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: True)
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: True)
     with django_assert_num_queries(1):  # the room, to check the caller takes part in it
         typing_set(room_id=room.pk, user=room.vendor, typing=True)
     with django_assert_num_queries(0):
@@ -113,7 +113,7 @@ def test_a_stranger_setting_typing_gets_not_found_however_often(monkeypatch):
 
     room, stranger = RoomFactory(), UserFactory()
     broadcasts = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: broadcasts.append(event) or True)
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: broadcasts.append(event) or True)
     for _ in range(3):
         with pytest.raises(NotFound):
             typing_set(room_id=room.pk, user=stranger, typing=True)
@@ -123,7 +123,7 @@ def test_a_stranger_setting_typing_gets_not_found_however_often(monkeypatch):
 async def test_typing_false_then_true_again_within_a_window_is_broadcast(monkeypatch):
     room = await sync_to_async(RoomFactory)()
     broadcasts = []
-    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event: broadcasts.append(event["typing"]) or True)
+    monkeypatch.setattr(realtime, "broadcast", lambda room_id, event, **_: broadcasts.append(event["typing"]) or True)
     for typing in (True, False, True, False, True, True):
         await _set(room, room.vendor, typing)
     # At most three changes a window: a flickering client cannot flood the room either.

@@ -21,6 +21,7 @@ from chat.cursors import Cursor, message_cursor
 from chat.loops import PerLoop
 from chat.models import Bid, ChatRoom, Message, User
 from chat.payloads import message_from_payload
+from chat.presence import presence_user
 from chat.realtime import DATABASE_ERRORS, LayerState, RoomListener
 from chat.services.receipts import messages_stamp_delivered, undelivered
 
@@ -56,12 +57,34 @@ class ReceiptItem:
 
 
 @dataclass
+class MessageUpdatedItem:
+    """A message already sent, edited or deleted: as it is now."""
+
+    message: Message
+
+
+@dataclass
+class TypingItem:
+    """The other participant started or stopped typing (chat.typing adds the lapses)."""
+
+    user: User
+    typing: bool
+
+
+@dataclass
+class PresenceItem:
+    """The other participant came online or went offline: `user.presence_now` says which."""
+
+    user: User
+
+
+@dataclass
 class WarningItem:
     code: str
     detail: str
 
 
-FeedItem = MessageItem | BidItem | ReceiptItem | WarningItem
+FeedItem = MessageItem | BidItem | ReceiptItem | MessageUpdatedItem | TypingItem | PresenceItem | WarningItem
 
 UNAVAILABLE = WarningItem(
     "REALTIME_UNAVAILABLE", "Live updates are unavailable; messages are saved. Poll history until restored."
@@ -195,16 +218,31 @@ class RoomFeed:
         return MessageItem(message)
 
     async def _update(self, event: dict[str, Any]) -> FeedItem | None:
-        """A change to something already sent: a read receipt, or a bid's new terms or status."""
+        """A change to something already sent: a read receipt, a bid's new terms or status, an
+        edit or a delete."""
         if event.get("kind") == "read":
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor
             return ReceiptItem(event["message_id"], parse_datetime(event["read_at"]), reader)
+        if event.get("kind") == "typing":
+            # Only the other participant hears it, and only live: nothing to read.
+            if event["user_id"] == self.user.pk:
+                return None
+            return TypingItem(self._participant(event["user_id"]), event["typing"])
+        if event.get("kind") == "presence":
+            if event["user_id"] == self.user.pk:
+                return None
+            return PresenceItem(presence_user(self._participant(event["user_id"]), event))
         message = await _message_with_payload(message_id=event["message_id"])
         if message is None or message.room_id != self.room.pk:
             return None
         message.room = self.room
+        if event.get("kind") == "updated":
+            return MessageUpdatedItem(message)
         return BidItem(message, message.bid)
+
+    def _participant(self, user_id: int) -> User:
+        return self.room.organizer if user_id == self.room.organizer_id else self.room.vendor
 
     async def _delivered(self, messages: list[Message]) -> None:
         # Reaching the recipient's subscription is delivery, stamped before it is yielded.

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, null=True, blank=True)
+    # When the user's last socket closed (chat.presence); whether they are online now is not
+    # stored: it lives with the sockets.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
 
 class ChatRoom(models.Model):
@@ -57,6 +60,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set by chat.services.message_edits, the one writer of a sent message's text.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -36,6 +36,8 @@ def message_payload(message: Message) -> dict[str, Any]:
         "created_at": message.created_at.isoformat(),
         "delivered_at": _time(message.delivered_at),
         "read_at": _time(message.read_at),
+        "edited_at": _time(message.edited_at),
+        "deleted_at": _time(message.deleted_at),
         "attachments": [
             {
                 "id": a.pk,
@@ -61,6 +63,9 @@ def message_from_payload(payload: dict[str, Any], *, room: ChatRoom) -> Message:
         created_at=datetime.fromisoformat(payload["created_at"]),
         delivered_at=_parse_time(payload["delivered_at"]),
         read_at=_parse_time(payload["read_at"]),
+        # .get: an event from a process that predates edits carries neither.
+        edited_at=_parse_time(payload.get("edited_at")),
+        deleted_at=_parse_time(payload.get("deleted_at")),
     )
     message._state.adding = False
     attachments = [Attachment(room_id=room.pk, message_id=message.pk, **a) for a in payload["attachments"]]

@@ -82,6 +82,27 @@ def read_receipt_event(*, message_id: int, read_at, reader_id: int) -> dict[str,
     return {"kind": "read", "message_id": message_id, "read_at": read_at.isoformat(), "reader_id": reader_id}
 
 
+def message_updated_event(message, *, last: bool) -> dict[str, Any]:
+    """A sent message edited or deleted; `last` when it is the room's newest (the room list shows it).
+    Subscribers read the message as it is now, so two edits whose events overtake each other
+    still leave every subscriber with the newest text."""
+    return {"kind": "updated", "message_id": message.pk, "last": last}
+
+
+def typing_event(*, user_id: int, typing: bool) -> dict[str, Any]:
+    return {"kind": "typing", "user_id": user_id, "typing": typing}
+
+
+def presence_event(*, user_id: int, online: bool, last_seen_at) -> dict[str, Any]:
+    """A user came online or went offline (chat.presence); sent to each of their rooms."""
+    return {
+        "kind": "presence",
+        "user_id": user_id,
+        "online": online,
+        "last_seen_at": None if last_seen_at is None else last_seen_at.isoformat(),
+    }
+
+
 def publish_after_commit(room_id: int, event: dict[str, Any], *, hold: bool = True) -> None:
     """Broadcast once the surrounding transaction commits; never if it rolls back."""
     transaction.on_commit(lambda: broadcast(room_id, event, hold=hold))
@@ -108,6 +129,11 @@ async def _publish(room_id: int, event: dict[str, Any], hold: bool) -> bool:
             announcer().hold(room_id, event)
         return False
     return True
+
+
+async def broadcast_async(room_id: int, event: dict[str, Any], *, hold: bool = True) -> bool:
+    """`broadcast` for code already on the event loop (presence changes)."""
+    return await _publish(room_id, event, hold)
 
 
 async def _group_send(room_id: int, event: dict[str, Any]) -> None:
@@ -155,7 +181,8 @@ class Announcer:
             return
         events = self.held.setdefault(room_id, {})
         kind = event.get("kind")
-        key = (kind,) if kind == "message" else (kind, event.get("message_id"))
+        # A presence event names a user, not a message: each participant's newest is kept.
+        key = (kind,) if kind == "message" else (kind, event.get("message_id"), event.get("user_id"))
         held = events.get(key)
         if kind == "message" and held is not None and Cursor.decode(held["cursor"]) > Cursor.decode(event["cursor"]):
             return

@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -155,3 +155,13 @@ def room_heads(*, room_ids: list[int], since: datetime) -> dict[int, Cursor]:
         pk: Cursor(at, message_id)
         for pk, at, message_id in rows.values_list("pk", "last_activity_at", "last_message_id")
     }
+
+
+def users_seen_by(*, viewer: User, user_ids: list[int]) -> dict[int, datetime | None]:
+    """Of these users, those whose presence the viewer may see (themselves, and anyone they
+    share a room with), with their stored lastSeenAt: one query however many."""
+    shares_a_room = ChatRoom.objects.filter(
+        Q(organizer=viewer, vendor=OuterRef("pk")) | Q(vendor=viewer, organizer=OuterRef("pk"))
+    )
+    visible = User.objects.filter(Q(pk=viewer.pk) | Exists(shares_a_room), pk__in=user_ids)
+    return dict(visible.values_list("pk", "last_seen_at"))

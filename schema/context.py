@@ -16,6 +16,8 @@ class Context:
     # Why the caller is anonymous when it presented a token (expired, invalid...).
     auth_error: str | None = None
     connection_params: dict[str, Any] = field(default_factory=dict)
+    # Batches the presence of every User a response shows into one read (schema.types).
+    presence_loader: Any = None
 
 
 def require_user(info: Info) -> User:

@@ -8,7 +8,8 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from chat import selectors
-from chat.services import attachments, bids, messages, receipts, rooms
+from chat.services import attachments, bids, message_edits, messages, receipts, rooms
+from chat.services.typing import typing_set
 from schema.context import require_user
 from schema.types import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, ReadReceiptEvent
 
@@ -42,6 +43,20 @@ class Mutation:
             message_type=(message_type or MessageType.TEXT).value,
             client_id=client_id,
         )
+
+    @strawberry_django.mutation(description="Change the text of your own text message, within the edit window.")
+    def edit_message(self, info: Info, message_id: strawberry.ID, text: str) -> Message:
+        return message_edits.message_edit(message_id=message_id, editor=require_user(info), text=text)
+
+    @strawberry_django.mutation(description="Delete your own text message: its text and files are gone.")
+    def delete_message(self, info: Info, message_id: strawberry.ID) -> Message:
+        return message_edits.message_delete(message_id=message_id, deleter=require_user(info))
+
+    @strawberry_django.mutation(
+        description="Tell the other participant you are typing (or stopped); call at most every 3 s while typing."
+    )
+    def set_typing(self, info: Info, room_id: strawberry.ID, typing: bool = True) -> bool:
+        return typing_set(room_id=room_id, user=require_user(info), typing=typing)
 
     @strawberry_django.mutation(description="Store a file for the room; attach it with sendMessage(attachmentIds).")
     def upload_attachment(self, info: Info, room_id: strawberry.ID, file: Upload) -> Attachment:

@@ -6,13 +6,25 @@ from collections.abc import AsyncGenerator
 import strawberry
 from asgiref.sync import sync_to_async
 from strawberry.types import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from chat import feed, selectors
 from chat.cursors import Cursor
 from chat.models import MessageType as MessageKind
 from chat.realtime import SubscriberTooSlow
+from chat.typing import typing_lapses
 from schema.context import require_user
-from schema.types import BidEvent, MessageEvent, ReadReceiptEvent, RoomEvent, WarningCode, WarningEvent
+from schema.types import (
+    BidEvent,
+    MessageEvent,
+    MessageUpdatedEvent,
+    PresenceEvent,
+    ReadReceiptEvent,
+    RoomEvent,
+    TypingEvent,
+    WarningCode,
+    WarningEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +39,12 @@ def to_event(item: feed.FeedItem) -> RoomEvent:
             return BidEvent(message=message, bid=bid)
         case feed.ReceiptItem(message_id=message_id, read_at=read_at, reader=reader):
             return ReadReceiptEvent(message_id=strawberry.ID(str(message_id)), read_at=read_at, reader=reader)
+        case feed.MessageUpdatedItem(message=message):
+            return MessageUpdatedEvent(message=message)
+        case feed.TypingItem(user=user, typing=typing):
+            return TypingEvent(user=user, typing=typing)
+        case feed.PresenceItem(user=user):
+            return PresenceEvent(user=user)
         case feed.WarningItem(code=code, detail=detail):
             return WarningEvent(code=WarningCode(code), detail=detail)
     raise TypeError(f"unknown feed item {item!r}")
@@ -34,11 +52,36 @@ def to_event(item: feed.FeedItem) -> RoomEvent:
 
 TRY_AGAIN_LATER = 1013  # graphql-ws clients retry on it; they resume with `after`.
 
+# Kinds added after the first clients shipped: sent only to a subscription whose document
+# selects them, so a client that cannot show them is not sent frames it would only drop.
+OPT_IN = {
+    feed.MessageUpdatedItem: "MessageUpdatedEvent",
+    feed.TypingItem: "TypingEvent",
+    feed.PresenceItem: "PresenceEvent",
+}
 
-async def _events(room_feed: feed.RoomFeed, after: Cursor | None, socket) -> AsyncGenerator[RoomEvent, None]:
+
+def selected_types(selections) -> set[str]:
+    """The type conditions of every fragment in a selection, nested ones included."""
+    names: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, InlineFragment | FragmentSpread):
+            if selection.type_condition:
+                names.add(selection.type_condition)
+            names |= selected_types(selection.selections)
+    return names
+
+
+async def _events(
+    room_feed: feed.RoomFeed, after: Cursor | None, socket, wanted: set[str]
+) -> AsyncGenerator[RoomEvent, None]:
+    items = room_feed.items(after=after)
+    if "TypingEvent" in wanted:
+        items = typing_lapses(items)
     try:
-        async for item in room_feed.items(after=after):
-            yield to_event(item)
+        async for item in items:
+            if OPT_IN.get(type(item), "") in wanted or type(item) not in OPT_IN:
+                yield to_event(item)
     except SubscriberTooSlow:
         logger.info("closing a socket that fell behind", extra={"room_id": room_feed.room.pk})
         await socket.close(code=TRY_AGAIN_LATER, reason="Too slow: reconnect and resume with after")
@@ -46,7 +89,12 @@ async def _events(room_feed: feed.RoomFeed, after: Cursor | None, socket) -> Asy
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="The room's events; with `after`, every message since that cursor first.")
+    @strawberry.subscription(
+        description=(
+            "The room's events; with `after`, every message since that cursor first. MessageUpdatedEvent, "
+            "TypingEvent and PresenceEvent come only to a subscription whose document selects them."
+        )
+    )
     async def message_added(
         self, info: Info, room_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[RoomEvent, None]:
@@ -54,4 +102,5 @@ class Subscription:
         user = require_user(info)
         room = await sync_to_async(selectors.room_for_participant)(room_id=room_id, user=user)
         cursor = Cursor.decode(after) if after else None
-        return _events(feed.RoomFeed(room=room, user=user), cursor, info.context.request)
+        wanted = selected_types(info.selected_fields[0].selections)
+        return _events(feed.RoomFeed(room=room, user=user), cursor, info.context.request, wanted)

@@ -22,6 +22,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
 from chat.models import User
+from chat.presence import presence_tracker
 from chat.services.auth import access_token_expiry
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
@@ -114,6 +115,8 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
             logger.info("socket refused", extra={"reason": error or "no token"})
             raise ConnectionRejectionError({"message": error or "Sign in first."})
         context.user = user
+        self._present = user.pk
+        presence_tracker().opened(user.pk)
         # The socket lives no longer than its token: the client reconnects with a fresh one
         # and resumes with `after`, so nothing is lost.
         delay = max(0.0, access_token_expiry(token) - time.time())
@@ -127,6 +130,9 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
     async def disconnect(self, code: int) -> None:
         if expiry := getattr(self, "_expiry", None):
             expiry.cancel()
+        if (user_id := getattr(self, "_present", None)) is not None:
+            self._present = None
+            presence_tracker().closed(user_id)
         await super().disconnect(code)
 
 

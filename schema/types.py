@@ -10,9 +10,10 @@ import strawberry
 import strawberry_django
 from asgiref.sync import sync_to_async
 from strawberry import auto
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from chat import links, models, selectors
+from chat import links, models, presence, selectors
 from chat.cursors import message_cursor
 
 
@@ -32,11 +33,39 @@ for _enum in (Role, MessageType, BidStatus):
     strawberry.enum(_enum)
 
 
+async def user_presence(info: Info, user: models.User) -> presence.Presence:
+    """The user's presence as the caller may see it: carried by a PresenceEvent, or read with
+    every other User of the response in one batch (one query, one Redis call)."""
+    if (carried := getattr(user, "presence_now", None)) is not None:
+        return carried
+    context = info.context
+    if context.presence_loader is None:
+        # No cache: a socket's context lives for hours, and presence changes.
+        context.presence_loader = DataLoader(load_fn=lambda ids: _load_presence(context, ids), cache=False)
+    return await context.presence_loader.load(user.pk)
+
+
+async def _load_presence(context, user_ids: list[int]) -> list[presence.Presence]:
+    if context.user is None:
+        return [presence.HIDDEN] * len(user_ids)
+    seen = await sync_to_async(selectors.users_seen_by)(viewer=context.user, user_ids=list(user_ids))
+    known = await presence.presence_of([pk for pk in dict.fromkeys(user_ids) if pk in seen], last_seen=seen)
+    return [known.get(pk, presence.HIDDEN) for pk in user_ids]
+
+
 @strawberry_django.type(models.User, name="User")
 class User:
     id: auto
     username: auto
     role: Role | None
+
+    @strawberry.field(description="Holds at least one authenticated socket, on any server process.")
+    async def online(self, info: Info) -> bool:
+        return (await user_presence(info, self)).online
+
+    @strawberry.field(description="When their last socket closed; null while online or never seen.")
+    async def last_seen_at(self, info: Info) -> datetime | None:
+        return (await user_presence(info, self)).last_seen_at
 
 
 @strawberry_django.type(models.Attachment, name="Attachment")
@@ -75,6 +104,10 @@ class Message:
     read_at: datetime | None
     created_at: datetime
     client_id: str | None
+    edited_at: datetime | None
+    deleted_at: datetime | None = strawberry.field(
+        description='Once set: text "", attachments [], bidDetails as it was.'
+    )
 
     @strawberry.field
     async def sender_username(self) -> str:
@@ -186,4 +219,23 @@ class WarningEvent:
     detail: str
 
 
-RoomEvent = Annotated[MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent, strawberry.union("RoomEvent")]
+@strawberry.type(description="A message edited or deleted, as it is now.")
+class MessageUpdatedEvent:
+    message: Message
+
+
+@strawberry.type(description="The other participant started or stopped typing; never stored or replayed.")
+class TypingEvent:
+    user: User
+    typing: bool
+
+
+@strawberry.type(description="The other participant came online or went offline (user.online, user.lastSeenAt).")
+class PresenceEvent:
+    user: User
+
+
+RoomEvent = Annotated[
+    MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent | MessageUpdatedEvent | TypingEvent | PresenceEvent,
+    strawberry.union("RoomEvent"),
+]

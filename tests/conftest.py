@@ -22,6 +22,22 @@ def _full_send_budgets():
     send_budgets_clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_typing_throttles():
+    from chat.typing import typing_throttles_clear
+
+    typing_throttles_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_presence_from_earlier_runs():
+    # User ids start again in a new test database: what an earlier run's processes recorded
+    # in the run's Redis would otherwise be reaped as these users' presence.
+    from chat.presence import presence_clear
+
+    asyncio.run(presence_clear())
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_connections_of_async_tests(django_db_setup, django_db_blocker):
     yield

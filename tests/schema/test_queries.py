@@ -201,3 +201,26 @@ def test_syntax_error_is_parse_failed(client):
 
 def test_unknown_field_is_validation_failed(client):
     assert gql(client, "{ nope }", user=UserFactory()).code == "GRAPHQL_VALIDATION_FAILED"
+
+
+ROOMS_WITH_PRESENCE = """{ rooms { edges { node {
+  id organizer { online lastSeenAt } vendor { username online lastSeenAt }
+  lastMessage { sender { online } }
+} } } }"""
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_presence_of_every_user_in_the_room_list_costs_one_query(client, django_assert_num_queries, count):
+    me = UserFactory()
+    for _ in range(count):
+        room = RoomFactory(organizer=me)
+        message_send(room=room, sender=room.vendor, text="hello")
+    # user, rooms, last messages' attachments, and one read of who may be seen (lastSeenAt)
+    with django_assert_num_queries(4):
+        result = gql(client, ROOMS_WITH_PRESENCE, user=me)
+    nodes = [edge["node"] for edge in result.data["rooms"]["edges"]]
+    assert len(nodes) == count
+    assert all(
+        node["vendor"] == {"username": node["vendor"]["username"], "online": False, "lastSeenAt": None}
+        for node in nodes
+    )

@@ -1,9 +1,9 @@
 """Who may do what: every operation of the API, as every kind of caller, over HTTP and over
 WebSocket. One test per cell, with the id `<transport>-<operation>-<caller>`:
 
-- HTTP (Django's in-process test client): 12 operations x 4 callers = 48 cells;
+- HTTP (Django's in-process test client): 15 operations x 4 callers = 60 cells;
 - WebSocket (the real `server`, graphql-transport-ws; queries and mutations are sent as
-  `subscribe` messages too): 11 operations x 4 callers = 44 cells
+  `subscribe` messages too): 14 operations x 4 callers = 56 cells
   (no uploadAttachment, which needs a multipart body, and no file link, which is a plain GET).
 
 Callers: `anonymous` (no token), `outsider` (signed in, not in the room), `organizer` and
@@ -48,6 +48,9 @@ EXPECTED: dict[str, tuple[str | int, str | int, str | int, str | int]] = {
     "createBid": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", OK),
     "updateBid": ("UNAUTHENTICATED", "NOT_FOUND", OK, "BAD_USER_INPUT"),  # status ACCEPTED
     "markRead": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
+    "editMessage": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", OK),  # the vendor's message
+    "deleteMessage": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", OK),  # the vendor's message
+    "setTyping": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
     "messageAdded": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
     # The link is the credential (an <img src> sends no header): participants get it from the
     # API and it works; an unsigned or re-pointed link opens nothing.
@@ -101,7 +104,7 @@ def snapshot() -> tuple:
         Message.objects.count(),
         Attachment.objects.count(),
         sorted(Bid.objects.values_list("pk", "status", "amount", "note")),
-        sorted(Message.objects.values_list("pk", "read_at")),
+        sorted(Message.objects.values_list("pk", "read_at", "text", "edited_at", "deleted_at")),
     )
 
 
@@ -172,6 +175,21 @@ def _check_mark_read(data, world, caller):
     assert not theirs.filter(read_at__isnull=True).exists()
 
 
+def _check_edit(data, world, caller):
+    message = Message.objects.get(pk=world.vendor_message.pk)
+    assert (data["editMessage"]["text"], message.text) == ("edited cell", "edited cell")
+
+
+def _check_delete(data, world, caller):
+    message = Message.objects.get(pk=world.vendor_message.pk)
+    assert data["deleteMessage"]["deletedAt"] is not None and message.deleted_at is not None
+    assert not Attachment.objects.filter(message=message).exists()
+
+
+def _check_typing(data, world, caller):
+    assert data["setTyping"] is True
+
+
 def _check_event(data, world, caller):
     event = data["messageAdded"]
     assert event["__typename"] == "MessageEvent" and event["message"]["id"] == str(world.vendor_message.pk)
@@ -220,6 +238,21 @@ OPS: dict[str, Op] = {
     ),
     "markRead": Op(
         "mutation($r: ID!) { markRead(roomId: $r) { messageId } }", lambda w, c: {"r": w.room.pk}, _check_mark_read
+    ),
+    "editMessage": Op(
+        'mutation($m: ID!) { editMessage(messageId: $m, text: "edited cell") { id text } }',
+        lambda w, c: {"m": w.vendor_message.pk},
+        _check_edit,
+    ),
+    "deleteMessage": Op(
+        "mutation($m: ID!) { deleteMessage(messageId: $m) { id deletedAt } }",
+        lambda w, c: {"m": w.vendor_message.pk},
+        _check_delete,
+    ),
+    "setTyping": Op(
+        "mutation($r: ID!) { setTyping(roomId: $r) }",
+        lambda w, c: {"r": w.room.pk},
+        _check_typing,
     ),
     "messageAdded": Op(
         "subscription($r: ID!, $a: String) { messageAdded(roomId: $r, after: $a) {"

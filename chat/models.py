@@ -17,6 +17,9 @@ class User(AbstractUser):
     # When the user's last socket closed (chat.presence); whether they are online now is not
     # stored: it lives with the sockets.
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Not a column: on the copy of a user that a presence event carries, the presence it
+    # announced (chat.presence.presence_user), which the schema shows instead of a lookup.
+    presence_now: object | None = None
 
 
 class ChatRoom(models.Model):

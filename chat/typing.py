@@ -8,10 +8,11 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 import redis
 from django.conf import settings
+from redis.commands.core import Script
 
 from chat.feed import FeedItem, MessageItem, TypingItem
 from chat.models import User
@@ -72,7 +73,7 @@ class _LocalThrottle:
 
 _local = _LocalThrottle()
 _redis_client: redis.Redis | None = None
-_throttle = None
+_throttle: Script | None = None
 
 
 def _redis() -> redis.Redis | None:
@@ -109,7 +110,8 @@ def typing_throttle_take(*, user_id: int, room_id: int, typing: bool) -> bool:
     client = _redis()
     if client is not None:
         try:
-            args = [value, int(window * 1000), CHANGES_PER_WINDOW]
+            assert _throttle is not None  # registered with the client
+            args: list[str | int] = [value, int(window * 1000), CHANGES_PER_WINDOW]
             return bool(_throttle(keys=[_key(user_id, room_id)], args=args, client=client))
         except redis.RedisError as error:
             logger.warning("typing throttle falls back to this process", extra={"error": repr(error)})
@@ -127,7 +129,9 @@ def typing_throttles_clear() -> None:
             pass
 
 
-async def typing_lapses(items: AsyncIterator[FeedItem], *, lapse: float | None = None) -> AsyncIterator[FeedItem]:
+async def typing_lapses(
+    items: AsyncGenerator[FeedItem, None], *, lapse: float | None = None
+) -> AsyncIterator[FeedItem]:
     """A subscription's feed items, with `typing: false` added for a typist who renewed nothing
     for `lapse` seconds or whose message arrived, and a `typing: false` dropped when the typist
     was not shown typing. While nobody types, items pass straight through: no timer, no task."""
@@ -139,7 +143,7 @@ async def typing_lapses(items: AsyncIterator[FeedItem], *, lapse: float | None =
         while True:
             try:
                 if not typists:
-                    item = await (pending if pending is not None else anext(items))
+                    item = await pending if pending is not None else await anext(items)
                     pending = None
                 else:
                     if pending is None:

@@ -115,7 +115,7 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
             logger.info("socket refused", extra={"reason": error or "no token"})
             raise ConnectionRejectionError({"message": error or "Sign in first."})
         context.user = user
-        self._present = user.pk
+        self._present: int | None = user.pk
         presence_tracker().opened(user.pk)
         # The socket lives no longer than its token: the client reconnects with a fresh one
         # and resumes with `after`, so nothing is lost.

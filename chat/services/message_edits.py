@@ -30,7 +30,7 @@ def message_edit(*, message_id: str | int, editor: User, text: str | None) -> Me
         clean = _clean_text(text, required=not has_files)
         if clean != message.text:
             _message_rewrite(message, text=clean, edited_at=timezone.now())
-    return message_with_payload(message_id=message.pk)
+    return _reloaded(message)
 
 
 def message_delete(*, message_id: str | int, deleter: User) -> Message:
@@ -46,8 +46,8 @@ def message_delete(*, message_id: str | int, deleter: User) -> Message:
             if names:
                 storage = Attachment._meta.get_field("file").storage
                 # After commit: a rolled-back delete must still find its files.
-                transaction.on_commit(lambda: [storage.delete(name) for name in names])
-    return message_with_payload(message_id=message.pk)
+                transaction.on_commit(lambda: _files_delete(storage, names))
+    return _reloaded(message)
 
 
 def _own_message_locked(*, message_id: str | int, user: User) -> Message:
@@ -84,3 +84,15 @@ def _message_rewrite(message: Message, *, text: str, edited_at=None, deleted_at=
 def _hours(window: timedelta) -> str:
     hours = window.total_seconds() / 3600
     return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
+def _reloaded(message: Message) -> Message:
+    """The message as a query shows it, with everything its payload needs."""
+    reloaded = message_with_payload(message_id=message.pk)
+    assert reloaded is not None  # locked and changed in this call, and messages are never removed
+    return reloaded
+
+
+def _files_delete(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)

@@ -33,8 +33,7 @@ class InboxListener(RoomListener):
 
     def __init__(self, room_id: int, inbox: "Inbox", *, hub: RoomHub) -> None:
         super().__init__(room_id, hub=hub)
-        self.backlog = ()  # never used: nothing is queued per room
-        self.inbox = inbox
+        self.inbox = inbox  # offer() hands every signal to it: the backlog stays empty
 
     def offer(self, signal: Signal) -> None:
         self.inbox.offer(self, signal)
@@ -120,6 +119,7 @@ class Inbox:
     async def _follow(self, heads: dict[int, Cursor | None]) -> None:
         """Join the rooms not followed yet; each starts from the head it has now."""
         hub, joining = self._hub, []
+        assert hub is not None, "follows rooms only while items() runs"
         for room_id, head in heads.items():
             if room_id in self.listeners:
                 continue

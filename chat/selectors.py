@@ -99,11 +99,8 @@ def rooms_for_user(*, user: User, first: int | None, after: str | None) -> Page[
 
 def rooms_as_listed(*, user: User, room_ids: list[int]) -> list[ChatRoom]:
     """These rooms of the user's as the room list shows them (others are left out), newest
-    activity first: two queries for a batch of up to ROOM_HEADS_CHUNK rooms."""
-    rows: list[ChatRoom] = []
-    for start in range(0, len(room_ids), ROOM_HEADS_CHUNK):
-        rows += _rooms_as_listed(user=user).filter(pk__in=room_ids[start : start + ROOM_HEADS_CHUNK])
-    return _with_rooms_set(rows)
+    activity first: two queries however many."""
+    return _with_rooms_set(list(_rooms_as_listed(user=user).filter(pk__in=_id_list(room_ids))))
 
 
 def room_heads_of_user(*, user: User) -> dict[int, Cursor | None]:
@@ -168,17 +165,20 @@ def message_with_payload(*, message_id: int) -> Message | None:
     return messages_with_payload(Message.objects.filter(pk=message_id)).first()
 
 
+def _id_list(ids: list[int]) -> RawSQL:
+    """Ids as one bound parameter (an array, or JSON on SQLite) rather than one each."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
 def room_heads(*, room_ids: list[int], since: datetime) -> dict[int, Cursor]:
     """The cursor of each room's newest message, for the rooms whose newest message is from
     `since` on: realtime's reconciliation compares it with what each subscription has yielded.
     One statement over the room rows, never their messages, with the ids as one parameter
     (an array, or JSON on SQLite) rather than thousands, and only rooms active lately come
     back: idle rooms cost little more than their ids."""
-    if connection.vendor == "postgresql":
-        ids = RawSQL("SELECT unnest(%s::bigint[])", (room_ids,))
-    else:
-        ids = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(room_ids),))
-    rows = ChatRoom.objects.filter(pk__in=ids, last_message__isnull=False, last_activity_at__gte=since)
+    rows = ChatRoom.objects.filter(pk__in=_id_list(room_ids), last_message__isnull=False, last_activity_at__gte=since)
     return {
         pk: Cursor(at, message_id)
         for pk, at, message_id in rows.values_list("pk", "last_activity_at", "last_message_id")

@@ -103,6 +103,18 @@ def presence_event(*, user_id: int, online: bool, last_seen_at) -> dict[str, Any
     }
 
 
+def inbox_channel_id(user_id: int) -> int:
+    """The id under which a user's own events (a room someone started with them) travel this
+    module's room machinery: the negative of theirs, which no room has. The hub, the publisher,
+    its retry and the announcer serve it like a room; reconciliation finds no head and skips it."""
+    return -user_id
+
+
+def room_started_event(room) -> dict[str, Any]:
+    """A room was created; sent to each participant's inbox channel (chat.inbox)."""
+    return {"kind": "room", "room_id": room.pk}
+
+
 def publish_after_commit(room_id: int, event: dict[str, Any], *, hold: bool = True) -> None:
     """Broadcast once the surrounding transaction commits; never if it rolls back."""
     transaction.on_commit(lambda: broadcast(room_id, event, hold=hold))
@@ -181,8 +193,12 @@ class Announcer:
             return
         events = self.held.setdefault(room_id, {})
         kind = event.get("kind")
-        # A presence event names a user, not a message: each participant's newest is kept.
-        key = (kind,) if kind == "message" else (kind, event.get("message_id"), event.get("user_id"))
+        # A presence event names a user, a new room its room: each one's newest is kept.
+        key = (
+            (kind,)
+            if kind == "message"
+            else (kind, event.get("message_id"), event.get("user_id"), event.get("room_id"))
+        )
         held = events.get(key)
         if kind == "message" and held is not None and Cursor.decode(held["cursor"]) > Cursor.decode(event["cursor"]):
             return

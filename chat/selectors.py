@@ -61,8 +61,9 @@ def room_for_participant(*, room_id: str | int, user: User) -> ChatRoom:
     return room
 
 
-def rooms_for_user(*, user: User, first: int | None, after: str | None) -> Page[ChatRoom]:
-    limit = page_size(first)
+def _rooms_as_listed(*, user: User) -> QuerySet[ChatRoom]:
+    """The user's rooms with everything the room list shows: both participants, the last
+    message with its sender, bid and attachments, and the caller's unread count."""
     unread = (
         Message.objects.filter(room=OuterRef("pk"), read_at__isnull=True)
         .exclude(sender=user)
@@ -71,20 +72,44 @@ def rooms_for_user(*, user: User, first: int | None, after: str | None) -> Page[
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rooms = (
+    return (
         ChatRoom.objects.filter(Q(organizer=user) | Q(vendor=user))
         .select_related("organizer", "vendor", "last_message__sender", "last_message__bid__created_by")
         .prefetch_related("last_message__attachments")
         .annotate(unread_total=Coalesce(Subquery(unread), 0))
         .order_by("-last_activity_at", "-id")
     )
-    if after:
-        rooms = rooms.filter(Cursor.decode(after).before_q("last_activity_at"))
-    rows: list[ChatRoom] = list(rooms[: limit + 1])
+
+
+def _with_rooms_set(rows: list[ChatRoom]) -> list[ChatRoom]:
     for room in rows:
         if room.last_message is not None:
             room.last_message.room = room
+    return rows
+
+
+def rooms_for_user(*, user: User, first: int | None, after: str | None) -> Page[ChatRoom]:
+    limit = page_size(first)
+    rooms = _rooms_as_listed(user=user)
+    if after:
+        rooms = rooms.filter(Cursor.decode(after).before_q("last_activity_at"))
+    rows = _with_rooms_set(list(rooms[: limit + 1]))
     return Page(items=rows[:limit], has_next=len(rows) > limit, has_previous=after is not None)
+
+
+def rooms_as_listed(*, user: User, room_ids: list[int]) -> list[ChatRoom]:
+    """These rooms of the user's as the room list shows them (others are left out), newest
+    activity first: two queries however many."""
+    return _with_rooms_set(list(_rooms_as_listed(user=user).filter(pk__in=_id_list(room_ids))))
+
+
+def room_heads_of_user(*, user: User) -> dict[int, Cursor | None]:
+    """Every room of the user's with the cursor of its newest message (None when it has none)."""
+    rows = ChatRoom.objects.filter(Q(organizer=user) | Q(vendor=user))
+    return {
+        pk: None if message_id is None else Cursor(at, message_id)
+        for pk, at, message_id in rows.values_list("pk", "last_activity_at", "last_message_id")
+    }
 
 
 def room_unread_count(*, room: ChatRoom, user: User) -> int:
@@ -140,17 +165,20 @@ def message_with_payload(*, message_id: int) -> Message | None:
     return messages_with_payload(Message.objects.filter(pk=message_id)).first()
 
 
+def _id_list(ids: list[int]) -> RawSQL:
+    """Ids as one bound parameter (an array, or JSON on SQLite) rather than one each."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
 def room_heads(*, room_ids: list[int], since: datetime) -> dict[int, Cursor]:
     """The cursor of each room's newest message, for the rooms whose newest message is from
     `since` on: realtime's reconciliation compares it with what each subscription has yielded.
     One statement over the room rows, never their messages, with the ids as one parameter
     (an array, or JSON on SQLite) rather than thousands, and only rooms active lately come
     back: idle rooms cost little more than their ids."""
-    if connection.vendor == "postgresql":
-        ids = RawSQL("SELECT unnest(%s::bigint[])", (room_ids,))
-    else:
-        ids = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(room_ids),))
-    rows = ChatRoom.objects.filter(pk__in=ids, last_message__isnull=False, last_activity_at__gte=since)
+    rows = ChatRoom.objects.filter(pk__in=_id_list(room_ids), last_message__isnull=False, last_activity_at__gte=since)
     return {
         pk: Cursor(at, message_id)
         for pk, at, message_id in rows.values_list("pk", "last_activity_at", "last_message_id")

@@ -1,4 +1,5 @@
-"""The live feed: messageAdded maps the domain's room feed onto the contract's RoomEvent."""
+"""The live feeds: messageAdded maps the domain's room feed onto the contract's RoomEvent, roomActivity
+the inbox onto RoomActivityEvent."""
 
 import logging
 from collections.abc import AsyncGenerator
@@ -10,6 +11,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from chat import feed, selectors
 from chat.cursors import Cursor
+from chat.inbox import Inbox
 from chat.models import MessageType as MessageKind
 from chat.realtime import SubscriberTooSlow
 from chat.typing import typing_lapses
@@ -20,6 +22,7 @@ from schema.types import (
     MessageUpdatedEvent,
     PresenceEvent,
     ReadReceiptEvent,
+    RoomActivityEvent,
     RoomEvent,
     TypingEvent,
     WarningCode,
@@ -104,3 +107,18 @@ class Subscription:
         cursor = Cursor.decode(after) if after else None
         wanted = selected_types(info.selected_fields[0].selections)
         return _events(feed.RoomFeed(room=room, user=user), cursor, info.context.request, wanted)
+
+    @strawberry.subscription(
+        description=(
+            "Every room of the caller's, one subscription: the room as the room list shows it whenever that "
+            "changes (a new message, a read, an edit or delete of the last message, a bid, the other "
+            "participant's presence) and each room someone starts with the caller. Subscribe, then read `rooms`."
+        )
+    )
+    async def room_activity(self, info: Info) -> AsyncGenerator[RoomActivityEvent, None]:
+        return _activity(Inbox(user=require_user(info)))
+
+
+async def _activity(inbox: Inbox) -> AsyncGenerator[RoomActivityEvent, None]:
+    async for room in inbox.items():
+        yield RoomActivityEvent(room=room)

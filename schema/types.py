@@ -235,6 +235,11 @@ class PresenceEvent:
     user: User
 
 
+@strawberry.type(description="One of the caller's rooms, as the caller sees it now (roomActivity).")
+class RoomActivityEvent:
+    room: ChatRoom
+
+
 RoomEvent = Annotated[
     MessageEvent | BidEvent | ReadReceiptEvent | WarningEvent | MessageUpdatedEvent | TypingEvent | PresenceEvent,
     strawberry.union("RoomEvent"),

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from chat import realtime
 from chat.errors import Forbidden, InvalidInput
 from chat.models import ChatRoom, Role, User
 from chat.selectors import parse_id
@@ -24,6 +25,11 @@ def room_get_or_create(*, organizer: User, vendor: User) -> ChatRoom:
     try:
         with transaction.atomic():
             room = ChatRoom.objects.create(organizer=organizer, vendor=vendor)
+            # Both inboxes hear of it: the other side's room list shows it at once.
+            for participant in (organizer, vendor):
+                realtime.publish_after_commit(
+                    realtime.inbox_channel_id(participant.pk), realtime.room_started_event(room)
+                )
     except IntegrityError:
         # The other side created it between our read and our insert; the unique index on
         # the unordered pair turned our insert away, so theirs is the room.

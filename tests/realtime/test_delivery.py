@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from channels_redis.core import RedisChannelLayer
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from chat import feed, realtime
 from chat.services.messages import message_send
@@ -139,23 +139,30 @@ async def test_a_subscription_in_step_with_its_room_is_not_asked_to_catch_up(lay
     await items.aclose()
 
 
-@pytest.fixture
-def redis(settings):
+LAYERS = {
+    "core": "channels_redis.core.RedisChannelLayer",
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+}
+
+
+@pytest.fixture(params=sorted(LAYERS))
+def redis_layer(request, settings):
+    """A private Redis behind the named Redis layer; the layer's class for a second client."""
     process = RedisProcess().start()
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [process.url]}}
-    }
-    yield process
+    backend = LAYERS[request.param]
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": backend, "CONFIG": {"hosts": [process.url]}}}
+    yield process, import_string(backend)
     process.stop()
 
 
-async def test_a_broadcast_on_a_connection_from_before_a_redis_restart_succeeds_on_a_new_one(redis, caplog):
+async def test_a_broadcast_on_a_connection_from_before_a_redis_restart_succeeds_on_a_new_one(redis_layer, caplog):
+    redis, layer_class = redis_layer
     group = realtime.room_group(1)
     publisher = get_channel_layer()
     assert await sync_to_async(realtime.broadcast)(1, {"kind": "read"})  # its pool now holds a connection
     await asyncio.to_thread(redis.stop)
     await asyncio.to_thread(redis.start)  # same port: the pooled connection is dead, not gone
-    receiver = RedisChannelLayer(hosts=[redis.url])
+    receiver = layer_class(hosts=[redis.url])
     channel = await receiver.new_channel()
     await receiver.group_add(group, channel)
 

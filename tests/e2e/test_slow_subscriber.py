@@ -16,6 +16,14 @@ from tests.wsclient import ROOM_EVENTS, GraphQLSocket
 pytestmark = pytest.mark.e2e
 
 TRY_AGAIN_LATER = 1013
+# Each event repeats the message's text under 29 aliases (about 145 KB for a 5,000-character
+# text), so the server's socket send buffer, which Linux grows up to 4 MiB (tcp_wmem), is full
+# after a few dozen events whatever it grew to; with the text once, 600 messages (3 MB) fitted
+# in it on a loaded machine, and the server never fell behind.
+HEAVY_EVENTS = (
+    "subscription($r: ID!, $after: String) { messageAdded(roomId: $r, after: $after) { "
+    "... on MessageEvent { message { id " + " ".join(f"t{i}: text" for i in range(29)) + " } } } }"
+)
 
 
 @pytest.fixture
@@ -40,11 +48,11 @@ async def test_a_subscriber_that_stops_reading_is_closed_with_try_again_later(sm
     ) as ws:
         slow = GraphQLSocket(ws)
         await slow.init({"authorization": f"Bearer {pair.organizer_token}"})
-        await subscribe_joined(server, pair.organizer_token, pair.room_id, [slow])
+        await subscribe_joined(server, pair.organizer_token, pair.room_id, [slow], query=HEAVY_EVENTS)
         text = "x" * 4990
         sent = []
         async with httpx.AsyncClient(timeout=10) as client:
-            for i in range(600):
+            for i in range(300):
                 response = await client.post(
                     server.http,
                     json={"query": SEND, "variables": {"r": pair.room_id, "t": f"{i} {text}"}},

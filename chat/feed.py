@@ -14,7 +14,6 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import connection
-from django.utils.dateparse import parse_datetime
 
 from chat import selectors
 from chat.cursors import Cursor, message_cursor
@@ -175,11 +174,13 @@ class RoomFeed:
                 yield item
             while True:
                 signal = await listener.next()
-                if signal is LayerState.UNAVAILABLE:
-                    yield UNAVAILABLE
-                elif signal in (LayerState.RESTORED, LayerState.RESYNC):
+                if isinstance(signal, LayerState):
+                    if signal is LayerState.UNAVAILABLE:
+                        yield UNAVAILABLE
+                        continue
                     if signal is LayerState.RESTORED:
                         yield RESTORED
+                    # RESTORED or RESYNC: events may have been lost meanwhile.
                     async for item in self._new_messages():
                         yield item
                 elif signal.get("kind") == "message":
@@ -191,8 +192,8 @@ class RoomFeed:
                         # may overtake each other): reading from the cursor yields both, in order.
                         async for item in self._new_messages():
                             yield item
-                elif item := await self._update(signal):
-                    yield item
+                elif update := await self._update(signal):
+                    yield update
 
     def _next_in_line(self, event: dict[str, Any]) -> Message | None:
         """The event's message when it directly follows the newest message yielded."""
@@ -223,7 +224,7 @@ class RoomFeed:
         if event.get("kind") == "read":
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor
-            return ReceiptItem(event["message_id"], parse_datetime(event["read_at"]), reader)
+            return ReceiptItem(event["message_id"], datetime.fromisoformat(event["read_at"]), reader)
         if event.get("kind") == "typing":
             # Only the other participant hears it, and only live: nothing to read.
             if event["user_id"] == self.user.pk:

@@ -287,7 +287,8 @@ class RoomListener:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.hub.unsubscribe(self)
+        if self.hub is not None:
+            await self.hub.unsubscribe(self)
 
     async def next(self) -> Signal:
         while not self.backlog:

@@ -211,6 +211,8 @@ class PresenceTracker:
         self._order = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
         self._heartbeat: asyncio.Task | None = None
+        # A join the store refused: the next beat records every user held here again.
+        self._record_again = False
 
     def opened(self, user_id: int) -> None:
         count = self.sockets.get(user_id, 0)
@@ -253,21 +255,24 @@ class PresenceTracker:
         task.add_done_callback(self._tasks.discard)
 
     async def _join(self, user_id: int) -> None:
-        if await self._in_order(self.store.join, user_id):
+        joined = await self._in_order(self.store.join, user_id)
+        if joined is None:
+            self._record_again = True
+        elif joined:
             await _publish(user_id, online=True, at=None)
 
     async def _leave(self, user_id: int, closed_at: datetime) -> None:
         if await self._in_order(self.store.leave, user_id):
             await _publish(user_id, online=False, at=closed_at)
 
-    async def _in_order(self, operation, *args) -> bool:
+    async def _in_order(self, operation, *args) -> bool | None:
+        """The store's answer, or None when it failed."""
         async with self._order:
             try:
                 return await operation(*args)
             except (RedisError, OSError) as error:
-                # The next beat finds this process unknown and records its users again.
                 logger.warning("presence not recorded", extra={"error": repr(error)})
-                return False
+                return None
 
     async def _beat(self) -> None:
         while True:
@@ -278,9 +283,11 @@ class PresenceTracker:
             except (RedisError, OSError) as error:
                 logger.warning("presence heartbeat failed", extra={"error": repr(error)})
                 continue
-            if not known:
+            if not known or self._record_again:
                 # Redis forgot this process (restarted, or it stalled past the expiry and was
-                # reaped): record every user it holds again.
+                # reaped), or refused a join: record every user it holds again (a user it
+                # already holds is left as is).
+                self._record_again = False
                 logger.info("presence recorded again", extra={"users": len(self.sockets) + len(self.leaving)})
                 for user_id in [*self.sockets, *self.leaving]:
                     self._spawn(self._join(user_id))

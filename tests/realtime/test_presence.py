@@ -143,3 +143,30 @@ async def test_a_store_that_stops_beating_is_reaped_by_another_and_its_users_go_
     assert await surviving.online_of([room.vendor.pk]) == set()
     watcher._heartbeat.cancel()
     await items.aclose()
+
+
+@pytest.mark.skipif(not django_settings.REDIS_URL, reason="the store that can fail is Redis (the services run)")
+async def test_a_join_that_redis_refused_is_recorded_at_the_next_beat(settings):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    settings.PARLEY = {**settings.PARLEY, "PRESENCE_HEARTBEAT_SECONDS": 0.1}
+    first, second = await sync_to_async(UserFactory)(), await sync_to_async(UserFactory)()
+
+    class RefusesOne(presence.RedisStore):
+        refused = False
+
+        async def join(self, user_id: int) -> bool:
+            if user_id == second.pk and not self.refused:
+                self.refused = True  # fault injection: Redis drops this join; the process stays known
+                raise RedisConnectionError("injected: connection reset")
+            return await super().join(user_id)
+
+    store = RefusesOne(settings.REDIS_URL)
+    tracker = presence.PresenceTracker(store)
+    tracker.opened(first.pk)
+    while await store.online_of([first.pk]) != {first.pk}:
+        await asyncio.sleep(0.02)
+    tracker.opened(second.pk)
+    while not store.refused or await store.online_of([second.pk]) != {second.pk}:
+        await asyncio.sleep(0.05)
+    tracker._heartbeat.cancel()

@@ -12,6 +12,7 @@ import { OperationTypeNode } from 'graphql';
 import type { SessionStore } from '../auth/session';
 import { SocketStatusStore } from './socketStatus';
 import { GRAPHQL_PATH, graphqlWsUrl } from './endpoints';
+import introspection from '../gql/possibleTypes';
 
 declare module '@apollo/client' {
   interface DefaultContext {
@@ -64,9 +65,7 @@ export function createParleyClient(session: SessionStore): ParleyClient {
 
   const client = new ApolloClient({
     link,
-    cache: new InMemoryCache({
-      possibleTypes: { RoomEvent: ['MessageEvent', 'BidEvent', 'ReadReceiptEvent', 'WarningEvent'] },
-    }),
+    cache: new InMemoryCache({ possibleTypes: introspection.possibleTypes }),
   });
 
   return {

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useSession } from './SessionContext';
-import { describeError } from './authApi';
+import { describeSignInError } from '../app/errors';
 
 export function LoginPage() {
   const { session, signIn } = useSession();
@@ -24,7 +24,7 @@ export function LoginPage() {
       await signIn(username.trim(), password);
       navigate(from, { replace: true });
     } catch (err) {
-      setError(describeError(err));
+      setError(describeSignInError(err));
     } finally {
       setBusy(false);
     }

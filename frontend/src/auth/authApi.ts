@@ -43,13 +43,3 @@ export async function revokeRefreshToken(client: ApolloClient, refreshToken: str
     fetchPolicy: 'no-cache',
   });
 }
-
-/** A sentence for the user from any error thrown by a mutation or query. */
-export function describeError(error: unknown): string {
-  if (CombinedGraphQLErrors.is(error)) {
-    const code = error.errors[0]?.extensions?.code;
-    if (code === 'UNAUTHENTICATED') return 'Wrong username or password.';
-    return error.errors.map((e) => e.message).join(' ');
-  }
-  return 'The server could not be reached. Try again.';
-}

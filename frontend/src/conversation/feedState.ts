@@ -35,6 +35,8 @@ export type FeedAction =
   | { type: 'historyLoaded'; page: MessagePage }
   | { type: 'olderLoaded'; page: MessagePage }
   | { type: 'newerLoaded'; page: MessagePage }
+  /** A page on screen read again: current copies of held messages, cursors kept. */
+  | { type: 'pageReread'; page: MessagePage }
   | { type: 'event'; event: RoomEvent }
   | { type: 'socketReconnected' }
   | { type: 'sendStarted'; pending: PendingMessage }
@@ -77,6 +79,12 @@ export function feedReducer(state: FeedState, action: FeedAction): FeedState {
         pending: withoutConfirmed(state.pending, nodes(action.page)),
         newestCursor: action.page.pageInfo.endCursor ?? state.newestCursor,
       };
+    case 'pageReread': {
+      const page = nodes(action.page);
+      const next = withMessages(state, page);
+      const newest = action.page.edges.at(-1);
+      return newest ? withCursor(next, newest.node.id, newest.cursor) : next;
+    }
     case 'event':
       return applyEvent(state, action.event);
     case 'socketReconnected':

@@ -51,6 +51,7 @@ async function eventually(assertion: () => void, timeoutMs = 2000) {
 
 const ids = (messages: MessageFieldsFragment[]) => messages.map((m) => m.id);
 const polls = (calls: RecordedCall[]) => calls.filter((c) => c.operationName === 'Messages' && c.variables.after);
+const rereads = (calls: RecordedCall[]) => calls.filter((c) => c.operationName === 'Messages' && !c.variables.after);
 
 afterEach(() => vi.useRealTimers());
 
@@ -103,8 +104,7 @@ describe('useRoomFeed', () => {
     readMeanwhile = true;
     await emit(harness.subscriptions, warning('REALTIME_RESTORED'));
     await waitFor(() => expect(result.current.state.messages[1].readAt).toBe('2026-01-01T12:05:00.000Z'));
-    const rereads = harness.calls.filter((c) => c.operationName === 'Messages' && !c.variables.after);
-    expect(rereads).toHaveLength(2);
+    expect(rereads(harness.calls)).toHaveLength(2);
   });
 
   it('polls from the newest cursor it fetched, not from the first one', async () => {
@@ -134,6 +134,7 @@ describe('useRoomFeed', () => {
     expect(result.current.degraded).toBe(false);
     act(() => void vi.advanceTimersByTime(POLL_INTERVAL_MS * 2));
     expect(polls(calls)).toHaveLength(1);
+    await eventually(() => expect(rereads(calls).length).toBeGreaterThan(1));
   });
 
   it('clears a warning when a new socket connects, and resumes after the newest cursor', async () => {
@@ -146,6 +147,20 @@ describe('useRoomFeed', () => {
     act(() => socketStatus.reconnected());
     expect(result.current.degraded).toBe(false);
     await waitFor(() => expect(subscriptions.operation?.variables).toEqual({ roomId: ROOM, after: 'c3' }));
+  });
+
+  it('re-reads the messages on screen when a new socket replaces a dropped one', async () => {
+    let readMeanwhile = false;
+    const harness = createTestClient(() =>
+      makePage([makeMessage(1), makeMessage(2, readMeanwhile ? { readAt: '2026-01-01T12:05:00.000Z' } : {})]),
+    );
+    const { result } = renderHook(() => useRoomFeed(ROOM), { wrapper: harness.Wrapper });
+    await waitFor(() => expect(harness.subscriptions.operation).toBeDefined());
+    act(() => harness.socketStatus.set('closed'));
+    readMeanwhile = true;
+    act(() => harness.socketStatus.reconnected());
+    await waitFor(() => expect(result.current.state.messages[1].readAt).toBe('2026-01-01T12:05:00.000Z'));
+    expect(rereads(harness.calls).at(-1)?.variables).toEqual({ roomId: ROOM, last: 30 });
   });
 
   it('loads older pages before the oldest cursor', async () => {

@@ -1,6 +1,6 @@
 /** /login: the sign-in form. */
 import { useState, type FormEvent } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { useSession } from './SessionContext';
 import { describeSignInError } from '../app/errors';
 
@@ -59,6 +59,9 @@ export function LoginPage() {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
+        <p className="muted">
+          New here? <Link to="/register">Create account</Link>
+        </p>
       </form>
     </main>
   );

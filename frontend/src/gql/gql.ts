@@ -18,6 +18,7 @@ type Documents = {
     "\n  mutation TokenAuth($username: String!, $password: String!) {\n    tokenAuth(username: $username, password: $password) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": typeof types.TokenAuthDocument,
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": typeof types.RefreshTokenDocument,
     "\n  mutation RevokeToken($refreshToken: String!) {\n    revokeToken(refreshToken: $refreshToken)\n  }\n": typeof types.RevokeTokenDocument,
+    "\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment BidFields on Bid {\n    id\n    amount\n    currency\n    note\n    status\n    createdAt\n    updatedAt\n    createdBy {\n      id\n      username\n    }\n  }\n": typeof types.BidFieldsFragmentDoc,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    text\n    messageType\n    senderUsername\n    sender {\n      id\n      username\n    }\n    createdAt\n    deliveredAt\n    readAt\n    attachments {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n    bidDetails {\n      ...BidFields\n    }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  query Room($id: ID!) {\n    room(id: $id) {\n      id\n      organizer {\n        id\n        username\n      }\n      vendor {\n        id\n        username\n      }\n    }\n  }\n": typeof types.RoomDocument,
@@ -37,6 +38,7 @@ const documents: Documents = {
     "\n  mutation TokenAuth($username: String!, $password: String!) {\n    tokenAuth(username: $username, password: $password) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": types.TokenAuthDocument,
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": types.RefreshTokenDocument,
     "\n  mutation RevokeToken($refreshToken: String!) {\n    revokeToken(refreshToken: $refreshToken)\n  }\n": types.RevokeTokenDocument,
+    "\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment BidFields on Bid {\n    id\n    amount\n    currency\n    note\n    status\n    createdAt\n    updatedAt\n    createdBy {\n      id\n      username\n    }\n  }\n": types.BidFieldsFragmentDoc,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    text\n    messageType\n    senderUsername\n    sender {\n      id\n      username\n    }\n    createdAt\n    deliveredAt\n    readAt\n    attachments {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n    bidDetails {\n      ...BidFields\n    }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  query Room($id: ID!) {\n    room(id: $id) {\n      id\n      organizer {\n        id\n        username\n      }\n      vendor {\n        id\n        username\n      }\n    }\n  }\n": types.RoomDocument,
@@ -82,6 +84,10 @@ export function graphql(source: "\n  mutation RefreshToken($refreshToken: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeToken($refreshToken: String!) {\n    revokeToken(refreshToken: $refreshToken)\n  }\n"): (typeof documents)["\n  mutation RevokeToken($refreshToken: String!) {\n    revokeToken(refreshToken: $refreshToken)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

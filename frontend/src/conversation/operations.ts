@@ -34,6 +34,8 @@ export const MessageFields = graphql(`
     createdAt
     deliveredAt
     readAt
+    editedAt
+    deletedAt
     attachments {
       id
       file
@@ -113,6 +115,18 @@ export const MessageAddedSubscription = graphql(`
         code
         detail
       }
+      ... on MessageUpdatedEvent {
+        message {
+          ...MessageFields
+        }
+      }
+      ... on TypingEvent {
+        typing
+        user {
+          id
+          username
+        }
+      }
     }
   }
 `);
@@ -163,5 +177,27 @@ export const MarkReadMutation = graphql(`
         username
       }
     }
+  }
+`);
+
+export const EditMessageMutation = graphql(`
+  mutation EditMessage($messageId: ID!, $text: String!) {
+    editMessage(messageId: $messageId, text: $text) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const DeleteMessageMutation = graphql(`
+  mutation DeleteMessage($messageId: ID!) {
+    deleteMessage(messageId: $messageId) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const SetTypingMutation = graphql(`
+  mutation SetTyping($roomId: ID!, $typing: Boolean!) {
+    setTyping(roomId: $roomId, typing: $typing)
   }
 `);

@@ -9,7 +9,9 @@
     "RoomEvent": [
       "BidEvent",
       "MessageEvent",
+      "MessageUpdatedEvent",
       "ReadReceiptEvent",
+      "TypingEvent",
       "WarningEvent"
     ]
   }

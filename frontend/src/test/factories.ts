@@ -18,6 +18,8 @@ export function makeMessage(id: number | string, overrides: Partial<MessageField
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, Number.isNaN(n) ? 0 : n)).toISOString(),
     deliveredAt: null,
     readAt: null,
+    editedAt: null,
+    deletedAt: null,
     attachments: [],
     bidDetails: null,
     ...overrides,

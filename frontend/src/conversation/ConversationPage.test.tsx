@@ -92,4 +92,23 @@ describe('ConversationPage', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls.filter((c) => c.operationName === 'MarkRead')).toHaveLength(1);
   });
+
+  it('says who is typing in a status element while their TypingEvent holds', async () => {
+    const { subscriptions } = renderPage();
+    await screen.findByText('Hello from bkirk');
+    await waitFor(() => expect(subscriptions.operation).toBeDefined());
+    const typing = (on: boolean) => ({
+      result: { data: { messageAdded: { __typename: 'TypingEvent', typing: on, user: VENDOR } } },
+    });
+    await act(async () => {
+      subscriptions.simulateResult(typing(true));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByRole('status')).toHaveTextContent('bkirk is typing…');
+    await act(async () => {
+      subscriptions.simulateResult(typing(false));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByRole('status')).toBeEmptyDOMElement();
+  });
 });

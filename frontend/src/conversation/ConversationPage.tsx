@@ -12,6 +12,9 @@ import { MessageItem, PendingItem } from './MessageItem';
 import { Composer } from './Composer';
 import { BidForm } from './BidForm';
 import { RealtimeBanner } from './RealtimeBanner';
+import { ConversationHeader } from './ConversationHeader';
+import { TypingIndicator } from './TypingIndicator';
+import { useTypingNotifier } from './useTypingNotifier';
 import type { ParticipantRole } from './BidCard';
 import type { BidFieldsFragment } from '../gql/graphql';
 import type { Draft } from './useSendMessage';
@@ -55,6 +58,7 @@ function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
   const feed = useRoomFeed(roomId);
   const { state, dispatch } = feed;
   const { send, retry } = useSendMessage(roomId, dispatch);
+  const typing = useTypingNotifier(roomId);
   const uploads = useAttachmentUploads(roomId, store);
   useMarkRead(roomId, myId, state.messages, dispatch);
 
@@ -63,21 +67,14 @@ function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
   const onMessageSaved = useCallback((message: FeedMessage) => dispatch({ type: 'messageSaved', message }), [dispatch]);
 
   function onSend(draft: Draft) {
+    typing.stop();
     void send(draft);
     uploads.clear();
   }
 
   return (
     <main className="conversation" data-socket={socketStatus} data-realtime={feed.degraded ? 'polling' : 'live'}>
-      <header className="conversation-header">
-        <Link to="/" aria-label="Back to conversations">
-          ←
-        </Link>
-        <h2>{otherName}</h2>
-        <button type="button" className="secondary" onClick={() => void feed.refresh()}>
-          Refresh
-        </button>
-      </header>
+      <ConversationHeader otherName={otherName} onRefresh={() => void feed.refresh()} />
       {feed.degraded && <RealtimeBanner />}
       {feed.status === 'loading' && <p className="muted">Loading messages…</p>}
       {feed.status === 'error' && <p className="form-error">Could not load messages: {feed.loadError}</p>}
@@ -95,12 +92,14 @@ function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
             seen={message.id === lastSeenId}
             role={role}
             onBidSaved={onBidSaved}
+            onMessageSaved={onMessageSaved}
           />
         ))}
         {state.pending.map((pending) => (
           <PendingItem key={pending.clientId} pending={pending} onRetry={(p) => void retry(p)} />
         ))}
       </MessageList>
+      <TypingIndicator typist={state.typing?.id === myId ? null : state.typing} />
       {role === 'VENDOR' && <BidForm roomId={roomId} onCreated={onMessageSaved} />}
       <Composer
         uploads={uploads.uploads}
@@ -109,6 +108,7 @@ function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
         onFiles={uploads.add}
         onRemoveUpload={uploads.remove}
         onSend={onSend}
+        onDraftChange={typing.onDraftChange}
       />
     </main>
   );

@@ -84,7 +84,7 @@ export async function makeBid(vendor: Page, amount: string, note: string): Promi
 }
 
 export async function sendText(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Message').fill(text);
+  await page.getByLabel('Message', { exact: true }).fill(text);
   await page.getByRole('button', { name: 'Send' }).click();
 }
 

@@ -38,11 +38,11 @@ export function MessageText({ message, mine, onSaved }: Props) {
       {message.text && <p className="text">{message.text}</p>}
       {mine && message.messageType === 'TEXT' && (
         <span className="message-actions">
-          <button type="button" className="link" aria-label="Edit message" onClick={() => setEditing(true)}>
-            Edit
+          <button type="button" className="link" onClick={() => setEditing(true)}>
+            Edit <span className="visually-hidden">message</span>
           </button>
-          <button type="button" className="link" aria-label="Delete message" disabled={deleting} onClick={() => void remove()}>
-            Delete
+          <button type="button" className="link" disabled={deleting} onClick={() => void remove()}>
+            Delete <span className="visually-hidden">message</span>
           </button>
         </span>
       )}

@@ -6,7 +6,7 @@ import { ConversationPage } from './ConversationPage';
 import { SessionProvider } from '../auth/SessionContext';
 import { SessionStore } from '../auth/session';
 import { createTestClient, type RecordedCall } from '../test/apolloTestClient';
-import { makeMessage, makePage, ORGANIZER, VENDOR } from '../test/factories';
+import { makeMessage, makePage, makeRoom, ORGANIZER, presenceOf, VENDOR } from '../test/factories';
 
 const ROOM = '12';
 
@@ -17,7 +17,7 @@ function renderPage() {
   const harness = createTestClient((call: RecordedCall) => {
     switch (call.operationName) {
       case 'Room':
-        return { data: { room: { __typename: 'ChatRoom', id: ROOM, organizer: ORGANIZER, vendor: VENDOR } } };
+        return makeRoom(ROOM);
       case 'Messages':
         return makePage([makeMessage(1, { text: 'Hello from bkirk' })]);
       case 'SendMessage':
@@ -110,5 +110,19 @@ describe('ConversationPage', () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
     });
     expect(screen.getByRole('status')).toBeEmptyDOMElement();
+  });
+
+  it('shows the other participant’s presence in the header, live', async () => {
+    const { subscriptions } = renderPage();
+    await screen.findByText('Hello from bkirk');
+    expect(await screen.findByText('offline')).toBeInTheDocument();
+    await waitFor(() => expect(subscriptions.operation).toBeDefined());
+    await act(async () => {
+      subscriptions.simulateResult({
+        result: { data: { messageAdded: { __typename: 'PresenceEvent', user: presenceOf(VENDOR, true) } } },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByTestId('presence')).toHaveTextContent('online');
   });
 });

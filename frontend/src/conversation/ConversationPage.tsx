@@ -42,17 +42,18 @@ export function ConversationPage({ roomId }: { roomId: string }) {
   }
   const role: ParticipantRole = room?.vendor.id === me.id ? 'VENDOR' : 'ORGANIZER';
   const other = room ? (role === 'VENDOR' ? room.organizer : room.vendor) : null;
-  return <Conversation roomId={roomId} myId={me.id} role={role} otherName={other?.username ?? '…'} />;
+  return <Conversation roomId={roomId} myId={me.id} role={role} otherId={other?.id} otherName={other?.username ?? '…'} />;
 }
 
 interface ConversationProps {
   roomId: string;
   myId: string;
   role: ParticipantRole;
+  otherId: string | undefined;
   otherName: string;
 }
 
-function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
+function Conversation({ roomId, myId, role, otherId, otherName }: ConversationProps) {
   const { store } = useSession();
   const { status: socketStatus } = useSocketState();
   const feed = useRoomFeed(roomId);
@@ -74,7 +75,11 @@ function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
 
   return (
     <main className="conversation" data-socket={socketStatus} data-realtime={feed.degraded ? 'polling' : 'live'}>
-      <ConversationHeader otherName={otherName} onRefresh={() => void feed.refresh()} />
+      <ConversationHeader
+        otherName={otherName}
+        presence={otherId ? state.presence[otherId] : undefined}
+        onRefresh={() => void feed.refresh()}
+      />
       {feed.degraded && <RealtimeBanner />}
       {feed.status === 'loading' && <p className="muted">Loading messages…</p>}
       {feed.status === 'error' && <p className="form-error">Could not load messages: {feed.loadError}</p>}

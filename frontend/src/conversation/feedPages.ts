@@ -1,6 +1,6 @@
 /** Reading history pages into a conversation's feed store. */
 import type { ApolloClient } from '@apollo/client';
-import { MessagesQuery } from './operations';
+import { MessagesQuery, RoomQuery } from './operations';
 import type { FeedStore } from './feedStore';
 import type { MessagePage } from './feedState';
 import type { MessagesQueryVariables } from '../gql/graphql';
@@ -42,4 +42,15 @@ export async function rereadShown(client: ApolloClient, roomId: string, store: F
     before = page.pageInfo.startCursor;
     if (!page.pageInfo.hasPreviousPage || !before || page.edges.length === 0) return;
   }
+}
+
+/** Both participants' presence as the server sees it now (events then keep it current). */
+export async function loadPresence(client: ApolloClient, roomId: string, store: FeedStore): Promise<void> {
+  const { data } = await client.query({ query: RoomQuery, variables: { id: roomId }, fetchPolicy: 'network-only' });
+  if (data?.room) store.dispatch({ type: 'presenceLoaded', users: [data.room.organizer, data.room.vendor] });
+}
+
+/** After a gap in the live feed: what it could not replay (edits, receipts, presence). */
+export async function catchUp(client: ApolloClient, roomId: string, store: FeedStore): Promise<void> {
+  await Promise.all([rereadShown(client, roomId, store), loadPresence(client, roomId, store)]);
 }

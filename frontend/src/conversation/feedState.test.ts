@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { feedReducer, initialFeedState, type FeedState, type RoomEvent } from './feedState';
-import { makeBid, makeMessage, makePage, ORGANIZER, VENDOR } from '../test/factories';
+import { makeBid, makeMessage, makePage, ORGANIZER, presenceOf, VENDOR } from '../test/factories';
 
 const ids = (state: FeedState) => state.messages.map((m) => m.id);
 const loaded = (...messageIds: number[]) =>
@@ -153,5 +153,19 @@ describe('feedReducer', () => {
     expect(state.typing).toBeNull();
     state = feedReducer(feedReducer(state, { type: 'event', event: typing }), { type: 'socketReconnected' });
     expect(state.typing).toBeNull();
+  });
+
+  it('follows presence: as loaded with the room, then as each PresenceEvent says', () => {
+    let state = feedReducer(loaded(), { type: 'presenceLoaded', users: [presenceOf(ORGANIZER, true), presenceOf(VENDOR)] });
+    expect(state.presence).toEqual({
+      [ORGANIZER.id]: { online: true, lastSeenAt: null },
+      [VENDOR.id]: { online: false, lastSeenAt: null },
+    });
+    state = feedReducer(state, { type: 'event', event: { __typename: 'PresenceEvent', user: presenceOf(VENDOR, true) } });
+    expect(state.presence[VENDOR.id]).toEqual({ online: true, lastSeenAt: null });
+    const away = presenceOf(VENDOR, false, '2026-01-01T12:30:00+00:00');
+    state = feedReducer(state, { type: 'event', event: { __typename: 'PresenceEvent', user: away } });
+    expect(state.presence[VENDOR.id]).toEqual({ online: false, lastSeenAt: '2026-01-01T12:30:00+00:00' });
+    expect(feedReducer(state, { type: 'event', event: { __typename: 'PresenceEvent', user: away } })).toBe(state);
   });
 });

@@ -3,7 +3,13 @@
  * optimistic sends all merge here. Messages are de-duplicated by id and ordered by
  * (createdAt, id); pending sends follow them in the order they were made.
  */
-import type { BidFieldsFragment, MessageAddedSubscription, MessageFieldsFragment, MessagesQuery } from '../gql/graphql';
+import type {
+  BidFieldsFragment,
+  MessageAddedSubscription,
+  MessageFieldsFragment,
+  MessagesQuery,
+  PresenceFieldsFragment,
+} from '../gql/graphql';
 import { mergeMessages, withBid } from './mergeMessages';
 
 export type FeedMessage = MessageFieldsFragment;
@@ -12,6 +18,7 @@ export type RoomEvent = MessageAddedSubscription['messageAdded'];
 export type MessagePage = MessagesQuery['messages'];
 
 export type Participant = { id: string; username: string };
+export type Presence = Pick<PresenceFieldsFragment, 'online' | 'lastSeenAt'>;
 
 export interface PendingMessage {
   clientId: string;
@@ -34,6 +41,8 @@ export interface FeedState {
   realtimeWarning: boolean;
   /** The other participant while a TypingEvent says they are typing. */
   typing: Participant | null;
+  /** Each participant's presence, by user id: as read with the room, then as events say. */
+  presence: Record<string, Presence>;
 }
 
 export type FeedAction =
@@ -48,7 +57,8 @@ export type FeedAction =
   | { type: 'sendFailed'; clientId: string; error: string }
   | { type: 'messageSaved'; message: FeedMessage }
   | { type: 'bidSaved'; bid: BidFieldsFragment }
-  | { type: 'readUpTo'; messageId: string; readAt: string; readerId: string };
+  | { type: 'readUpTo'; messageId: string; readAt: string; readerId: string }
+  | { type: 'presenceLoaded'; users: PresenceFieldsFragment[] };
 
 export const initialFeedState: FeedState = {
   messages: [],
@@ -58,6 +68,7 @@ export const initialFeedState: FeedState = {
   newestCursor: null,
   realtimeWarning: false,
   typing: null,
+  presence: {},
 };
 
 export function feedReducer(state: FeedState, action: FeedAction): FeedState {
@@ -115,6 +126,8 @@ export function feedReducer(state: FeedState, action: FeedAction): FeedState {
       return { ...state, messages: state.messages.map((m) => withBid(m, action.bid)) };
     case 'readUpTo':
       return { ...state, messages: markReadUpTo(state.messages, action.messageId, action.readAt, action.readerId) };
+    case 'presenceLoaded':
+      return action.users.reduce(withPresence, state);
   }
 }
 
@@ -138,7 +151,15 @@ function applyEvent(state: FeedState, event: RoomEvent): FeedState {
     case 'TypingEvent':
       if (event.typing) return { ...state, typing: { id: event.user.id, username: event.user.username } };
       return notTyping(state, event.user.id);
+    case 'PresenceEvent':
+      return withPresence(state, event.user);
   }
+}
+
+function withPresence(state: FeedState, { id, online, lastSeenAt }: PresenceFieldsFragment): FeedState {
+  const held = state.presence[id];
+  if (held && held.online === online && held.lastSeenAt === lastSeenAt) return state;
+  return { ...state, presence: { ...state.presence, [id]: { online, lastSeenAt } } };
 }
 
 /** Their message ends their typing (the server says so too, but the message may come first). */

@@ -49,17 +49,24 @@ export const MessageFields = graphql(`
   }
 `);
 
+export const PresenceFields = graphql(`
+  fragment PresenceFields on User {
+    id
+    username
+    online
+    lastSeenAt
+  }
+`);
+
 export const RoomQuery = graphql(`
   query Room($id: ID!) {
     room(id: $id) {
       id
       organizer {
-        id
-        username
+        ...PresenceFields
       }
       vendor {
-        id
-        username
+        ...PresenceFields
       }
     }
   }
@@ -125,6 +132,11 @@ export const MessageAddedSubscription = graphql(`
         user {
           id
           username
+        }
+      }
+      ... on PresenceEvent {
+        user {
+          ...PresenceFields
         }
       }
     }

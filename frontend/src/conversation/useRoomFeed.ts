@@ -4,7 +4,8 @@
  * falls between the two, socket status, and the degraded mode. While the server reports
  * REALTIME_UNAVAILABLE, the socket is down or the subscription failed, a fallback polls for
  * newer messages every 8 s; it stops when realtime is restored or the socket reconnects.
- * Coming back from either re-reads the pages on screen (edits and receipts are not replayed).
+ * Coming back from either re-reads the pages on screen and the participants' presence (edits,
+ * receipts and presence changes are not replayed).
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useApolloClient } from '@apollo/client/react';
@@ -12,7 +13,7 @@ import { useSocketState } from '../apollo/socketStatus';
 import { MessageAddedSubscription } from './operations';
 import type { FeedAction, FeedState } from './feedState';
 import { FeedStore } from './feedStore';
-import { fetchPage, PAGE_SIZE, pollNewer, rereadShown } from './feedPages';
+import { catchUp, fetchPage, loadPresence, PAGE_SIZE, pollNewer } from './feedPages';
 
 export { PAGE_SIZE };
 export const POLL_INTERVAL_MS = 8_000;
@@ -61,6 +62,7 @@ export function useRoomFeed(roomId: string): RoomFeed {
   );
 
   const refresh = useCallback(async () => {
+    void loadPresence(client, roomId, store).catch(ignore);
     try {
       store.dispatch({ type: 'historyLoaded', page: await fetchPage(client, { roomId, last: PAGE_SIZE }) });
       setStatus('ready');
@@ -114,11 +116,11 @@ export function useRoomFeed(roomId: string): RoomFeed {
         error: () => setSubscriptionFailed(true),
         complete: () => setSubscriptionFailed(true),
       });
-    const catchUp = live.after
+    const emptyRoomCatchUp = live.after
       ? undefined
       : setTimeout(() => void pollNewer(client, roomId, store).catch(ignore), EMPTY_ROOM_CATCH_UP_MS);
     return () => {
-      clearTimeout(catchUp);
+      clearTimeout(emptyRoomCatchUp);
       subscription.unsubscribe();
     };
   }, [client, roomId, store, live]);
@@ -132,7 +134,7 @@ export function useRoomFeed(roomId: string): RoomFeed {
     store.dispatch({ type: 'socketReconnected' });
     setSubscriptionFailed(false);
     resume(false);
-    if (status === 'ready') void rereadShown(client, roomId, store).catch(ignore);
+    if (status === 'ready') void catchUp(client, roomId, store).catch(ignore);
   }, [reconnects, status, client, roomId, store, resume]);
 
   const degraded = status === 'ready' && (state.realtimeWarning || socketStatus === 'closed' || subscriptionFailed);
@@ -140,7 +142,7 @@ export function useRoomFeed(roomId: string): RoomFeed {
   // Leaving degraded mode: changes made meanwhile to messages already held are not replayed.
   const wasDegraded = useRef(false);
   useEffect(() => {
-    if (wasDegraded.current && !degraded) void rereadShown(client, roomId, store).catch(ignore);
+    if (wasDegraded.current && !degraded) void catchUp(client, roomId, store).catch(ignore);
     wasDegraded.current = degraded;
   }, [degraded, client, roomId, store]);
 

@@ -10,6 +10,7 @@
       "BidEvent",
       "MessageEvent",
       "MessageUpdatedEvent",
+      "PresenceEvent",
       "ReadReceiptEvent",
       "TypingEvent",
       "WarningEvent"

@@ -10,7 +10,7 @@ import { makeMessage, makePage, makeRoom, ORGANIZER, presenceOf, VENDOR } from '
 
 const ROOM = '12';
 
-function renderPage() {
+function renderPage(history = [makeMessage(1, { text: 'Hello from bkirk' })]) {
   window.localStorage.clear();
   const session = new SessionStore(window.localStorage);
   session.signIn({ token: 'not-a-jwt', refreshToken: 'r', user: { ...ORGANIZER, role: 'ORGANIZER' } });
@@ -19,7 +19,7 @@ function renderPage() {
       case 'Room':
         return makeRoom(ROOM);
       case 'Messages':
-        return makePage([makeMessage(1, { text: 'Hello from bkirk' })]);
+        return makePage(history);
       case 'SendMessage':
         return { data: { sendMessage: makeMessage(2, { text: 'Hi!', sender: ORGANIZER, clientId: String(call.variables.clientId) }) } };
       case 'MarkRead':
@@ -124,5 +124,10 @@ describe('ConversationPage', () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
     });
     expect(screen.getByTestId('presence')).toHaveTextContent('online');
+  });
+
+  it('says “No messages yet” in an empty conversation', async () => {
+    renderPage([]);
+    expect(await screen.findByText('No messages yet')).toBeInTheDocument();
   });
 });

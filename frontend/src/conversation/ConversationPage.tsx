@@ -1,5 +1,5 @@
 /** /dm/<roomId>: one conversation, composed from the feed hook and the message widgets. */
-import { useCallback, useMemo } from 'react';
+import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { RoomQuery } from './operations';
@@ -7,8 +7,7 @@ import { useRoomFeed } from './useRoomFeed';
 import { useSendMessage } from './useSendMessage';
 import { useMarkRead } from './useMarkRead';
 import { useAttachmentUploads } from './useAttachmentUploads';
-import { MessageList } from './MessageList';
-import { MessageItem, PendingItem } from './MessageItem';
+import { ConversationLog } from './ConversationLog';
 import { Composer } from './Composer';
 import { BidForm } from './BidForm';
 import { RealtimeBanner } from './RealtimeBanner';
@@ -16,9 +15,9 @@ import { ConversationHeader } from './ConversationHeader';
 import { TypingIndicator } from './TypingIndicator';
 import { useTypingNotifier } from './useTypingNotifier';
 import type { ParticipantRole } from './BidCard';
-import type { BidFieldsFragment } from '../gql/graphql';
 import type { Draft } from './useSendMessage';
-import type { FeedMessage } from './feedState';
+import type { FeedMessage, PendingMessage } from './feedState';
+import { useIncomingAlerts } from './useIncomingAlerts';
 import { useCurrentUser, useSession } from '../auth/SessionContext';
 import { useSocketState } from '../apollo/socketStatus';
 
@@ -63,9 +62,9 @@ function Conversation({ roomId, myId, role, otherId, otherName }: ConversationPr
   const uploads = useAttachmentUploads(roomId, store);
   useMarkRead(roomId, myId, state.messages, dispatch);
 
-  const lastSeenId = useMemo(() => lastReadOwnMessage(state.messages, myId)?.id, [state.messages, myId]);
-  const onBidSaved = useCallback((bid: BidFieldsFragment) => dispatch({ type: 'bidSaved', bid }), [dispatch]);
   const onMessageSaved = useCallback((message: FeedMessage) => dispatch({ type: 'messageSaved', message }), [dispatch]);
+  const onRetry = useCallback((pending: PendingMessage) => void retry(pending), [retry]);
+  useIncomingAlerts(state.messages, { roomId, myId, loaded: feed.status === 'ready' });
 
   function onSend(draft: Draft) {
     typing.stop();
@@ -83,27 +82,16 @@ function Conversation({ roomId, myId, role, otherId, otherName }: ConversationPr
       {feed.degraded && <RealtimeBanner />}
       {feed.status === 'loading' && <p className="muted">Loading messages…</p>}
       {feed.status === 'error' && <p className="form-error">Could not load messages: {feed.loadError}</p>}
-      <MessageList
-        itemCount={state.messages.length + state.pending.length}
-        hasOlder={state.hasOlder}
+      <ConversationLog
+        state={state}
+        loaded={feed.status === 'ready'}
         loadingOlder={feed.loadingOlder}
+        myId={myId}
+        role={role}
+        dispatch={dispatch}
         onLoadOlder={() => void feed.loadOlder()}
-      >
-        {state.messages.map((message) => (
-          <MessageItem
-            key={message.id}
-            message={message}
-            mine={message.sender.id === myId}
-            seen={message.id === lastSeenId}
-            role={role}
-            onBidSaved={onBidSaved}
-            onMessageSaved={onMessageSaved}
-          />
-        ))}
-        {state.pending.map((pending) => (
-          <PendingItem key={pending.clientId} pending={pending} onRetry={(p) => void retry(p)} />
-        ))}
-      </MessageList>
+        onRetry={onRetry}
+      />
       <TypingIndicator typist={state.typing?.id === myId ? null : state.typing} />
       {role === 'VENDOR' && <BidForm roomId={roomId} onCreated={onMessageSaved} />}
       <Composer
@@ -117,11 +105,4 @@ function Conversation({ roomId, myId, role, otherId, otherName }: ConversationPr
       />
     </main>
   );
-}
-
-function lastReadOwnMessage(messages: FeedMessage[], myId: string): FeedMessage | undefined {
-  for (let i = messages.length - 1; i >= 0; i -= 1) {
-    if (messages[i].sender.id === myId && messages[i].readAt) return messages[i];
-  }
-  return undefined;
 }

@@ -34,9 +34,9 @@ type Documents = {
     "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      ...MessageFields\n    }\n  }\n": typeof types.DeleteMessageDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) {\n    setTyping(roomId: $roomId, typing: $typing)\n  }\n": typeof types.SetTypingDocument,
     "\n  fragment RoomListFields on ChatRoom {\n    id\n    createdAt\n    unreadCount\n    organizer {\n      id\n      username\n      online\n    }\n    vendor {\n      id\n      username\n      online\n    }\n    lastMessage {\n      id\n      text\n      messageType\n      senderUsername\n      createdAt\n      deletedAt\n      attachments {\n        id\n      }\n    }\n  }\n": typeof types.RoomListFieldsFragmentDoc,
-    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        cursor\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
+    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": typeof types.EnsureRoomDocument,
-    "\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n": typeof types.RoomActivityDocument,
+    "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n": typeof types.RoomActivityDocument,
 };
 const documents: Documents = {
     "\n  fragment AuthUserFields on User {\n    id\n    username\n    role\n  }\n": types.AuthUserFieldsFragmentDoc,
@@ -59,9 +59,9 @@ const documents: Documents = {
     "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      ...MessageFields\n    }\n  }\n": types.DeleteMessageDocument,
     "\n  mutation SetTyping($roomId: ID!, $typing: Boolean!) {\n    setTyping(roomId: $roomId, typing: $typing)\n  }\n": types.SetTypingDocument,
     "\n  fragment RoomListFields on ChatRoom {\n    id\n    createdAt\n    unreadCount\n    organizer {\n      id\n      username\n      online\n    }\n    vendor {\n      id\n      username\n      online\n    }\n    lastMessage {\n      id\n      text\n      messageType\n      senderUsername\n      createdAt\n      deletedAt\n      attachments {\n        id\n      }\n    }\n  }\n": types.RoomListFieldsFragmentDoc,
-    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        cursor\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
+    "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": types.EnsureRoomDocument,
-    "\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n": types.RoomActivityDocument,
+    "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n": types.RoomActivityDocument,
 };
 
 /**
@@ -161,7 +161,7 @@ export function graphql(source: "\n  fragment RoomListFields on ChatRoom {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        cursor\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        cursor\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -169,7 +169,7 @@ export function graphql(source: "\n  mutation EnsureRoom($username: String!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity($roomId: ID!) {\n    messageAdded(roomId: $roomId) {\n      __typename\n    }\n  }\n"];
+export function graphql(source: "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

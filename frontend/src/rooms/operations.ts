@@ -35,7 +35,6 @@ export const RoomsQuery = graphql(`
   query Rooms($first: Int) {
     rooms(first: $first) {
       edges {
-        cursor
         node {
           ...RoomListFields
         }
@@ -53,9 +52,11 @@ export const EnsureRoomMutation = graphql(`
 `);
 
 export const RoomActivitySubscription = graphql(`
-  subscription RoomActivity($roomId: ID!) {
-    messageAdded(roomId: $roomId) {
-      __typename
+  subscription RoomActivity {
+    roomActivity {
+      room {
+        ...RoomListFields
+      }
     }
   }
 `);

@@ -25,7 +25,6 @@ export function useRoomList(myName: string) {
     pollInterval: degraded ? FALLBACK_POLL_MS : 0,
     skipPollAttempt: () => document.visibilityState === 'hidden',
   });
-  const { refetch } = rooms;
 
   useEffect(() => {
     const subscription = client
@@ -55,10 +54,21 @@ export function useRoomList(myName: string) {
   }, [subscriptionFailed, attempt]);
 
   // Each time a socket is up (the first, or one that replaced a dropped one) the list is read
-  // after the subscription was sent, so no change falls between the two.
+  // after the subscription was sent, so no change falls between the two: a fresh request,
+  // not folded into a read still in flight from before the subscription.
   useEffect(() => {
-    if (socketStatus === 'connected') void refetch();
-  }, [socketStatus, refetch]);
+    if (socketStatus !== 'connected') return;
+    client
+      .query({
+        query: RoomsQuery,
+        variables: { first: LIST_SIZE },
+        fetchPolicy: 'network-only',
+        context: { queryDeduplication: false },
+      })
+      .catch(() => {
+        // The list shows what it had; the next socket or the fallback poll reads it again.
+      });
+  }, [socketStatus, client]);
 
   const list = rooms.data?.rooms.edges.map((edge) => edge.node) ?? [];
   return { rooms: list, loading: rooms.loading, error: rooms.error, loaded: Boolean(rooms.data), degraded };

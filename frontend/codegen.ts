@@ -19,6 +19,10 @@ const config: CodegenConfig = {
         strictScalars: true,
       },
     },
+    // Apollo's cache needs each union's members to match fragments on it (RoomEvent grows).
+    './src/gql/possibleTypes.ts': {
+      plugins: ['fragment-matcher'],
+    },
   },
 };
 

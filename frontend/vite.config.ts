@@ -46,5 +46,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     testTimeout: 10_000,
+    // graphql-ws's server (a test's real socket peer) must share the app's one graphql module.
+    server: { deps: { inline: ['graphql-ws'] } },
   },
 });

@@ -6,7 +6,7 @@ test('two signed-in users chat live, and a reload shows the whole history', asyn
   await signIn(bkirk, 'bkirk');
 
   const roomId = await startChat(tfuller, 'bkirk');
-  // bkirk finds the room in their list (kept current by polling) and opens it.
+  // bkirk finds the room in their list (kept current by roomActivity) and opens it.
   const roomLink = bkirk.locator(`a[href="/dm/${roomId}"]`);
   await expect(roomLink).toContainText('tfuller', { timeout: 15_000 });
   await roomLink.click();

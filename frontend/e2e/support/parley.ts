@@ -36,10 +36,10 @@ export const test = base.extend<{ serverURL: string; tfuller: Page; bkirk: Page 
 });
 export { expect };
 
-export async function signIn(page: Page, username: string): Promise<void> {
+export async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/$/);
 }
@@ -84,7 +84,7 @@ export async function makeBid(vendor: Page, amount: string, note: string): Promi
 }
 
 export async function sendText(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Message').fill(text);
+  await page.getByLabel('Message', { exact: true }).fill(text);
   await page.getByRole('button', { name: 'Send' }).click();
 }
 
@@ -121,6 +121,17 @@ export async function ensureRoom(token: string, otherUsername: string): Promise<
   );
   if (!result.data) throw new Error(`ensureRoom(${otherUsername}) failed: ${JSON.stringify(result.errors)}`);
   return result.data.ensureRoom.id;
+}
+
+/** A fresh account (through the API), for a test that needs a room with no history. */
+export async function registerUser(label: string, role: 'ORGANIZER' | 'VENDOR', password: string): Promise<string> {
+  const username = `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const result = await graphql(
+    'mutation($u: String!, $p: String!, $r: Role!) { register(username: $u, password: $p, role: $r) { token } }',
+    { u: username, p: password, r: role },
+  );
+  if (result.errors) throw new Error(`register(${username}) failed: ${JSON.stringify(result.errors)}`);
+  return username;
 }
 
 export function unique(label: string): string {

@@ -12,6 +12,7 @@ import { OperationTypeNode } from 'graphql';
 import type { SessionStore } from '../auth/session';
 import { SocketStatusStore } from './socketStatus';
 import { GRAPHQL_PATH, graphqlWsUrl } from './endpoints';
+import introspection from '../gql/possibleTypes';
 
 declare module '@apollo/client' {
   interface DefaultContext {
@@ -24,6 +25,8 @@ declare module '@apollo/client' {
 const FORBIDDEN = 4403;
 /** Close code we use to drop a socket whose token has just been replaced. */
 const TOKEN_ROTATED = 4205;
+/** Close code we use to drop a socket whose user signed out (or another took the tab over). */
+const SIGNED_OUT = 4206;
 const MAX_RETRY_WAIT_MS = 10_000;
 const LAZY_CLOSE_MS = 3_000;
 
@@ -38,9 +41,15 @@ export function graphqlHttpUrl(): string {
   return GRAPHQL_PATH;
 }
 
-export function createParleyClient(session: SessionStore): ParleyClient {
+export interface ParleyClientOptions {
+  /** Where the socket connects; the page's own origin by default. */
+  wsUrl?: () => string;
+}
+
+export function createParleyClient(session: SessionStore, options: ParleyClientOptions = {}): ParleyClient {
   const socketStatus = new SocketStatusStore();
-  const wsClient = createSocketClient(session, socketStatus);
+  const wsUrl = options.wsUrl ?? (() => graphqlWsUrl(window.location));
+  const wsClient = createSocketClient(session, socketStatus, wsUrl);
 
   const authLink = new SetContextLink(async (context) => {
     if (context.anonymous) return {};
@@ -64,9 +73,7 @@ export function createParleyClient(session: SessionStore): ParleyClient {
 
   const client = new ApolloClient({
     link,
-    cache: new InMemoryCache({
-      possibleTypes: { RoomEvent: ['MessageEvent', 'BidEvent', 'ReadReceiptEvent', 'WarningEvent'] },
-    }),
+    cache: new InMemoryCache({ possibleTypes: introspection.possibleTypes }),
   });
 
   return {
@@ -79,15 +86,18 @@ export function createParleyClient(session: SessionStore): ParleyClient {
   };
 }
 
-function createSocketClient(session: SessionStore, status: SocketStatusStore): Client {
+function createSocketClient(session: SessionStore, status: SocketStatusStore, url: () => string): Client {
   let activeSocket: WebSocket | null = null;
+  /** Whom the open socket speaks for: a sign-out must not leave it open as them. */
+  let socketUserId: string | null = null;
   let closingForRotation = false;
+  let closingForSignOut = false;
   /** The next connection replaces a socket that dropped or rotated (not an idle one). */
   let resuming = false;
   let forbiddenInARow = 0;
 
   const client = createClient({
-    url: () => graphqlWsUrl(window.location),
+    url,
     lazy: true,
     // Keeps the socket across a quick unsubscribe/resubscribe (Refresh, resuming a feed).
     lazyCloseTimeout: LAZY_CLOSE_MS,
@@ -99,6 +109,7 @@ function createSocketClient(session: SessionStore, status: SocketStatusStore): C
     connectionParams: async () => {
       // After a 4403 the server has judged the token expired even if our clock disagrees.
       const token = forbiddenInARow > 0 ? (await session.refresh())?.token : await session.accessToken();
+      socketUserId = session.getSnapshot()?.user.id ?? null;
       return token ? { authorization: `Bearer ${token}` } : {};
     },
     shouldRetry: (event) => {
@@ -120,7 +131,11 @@ function createSocketClient(session: SessionStore, status: SocketStatusStore): C
       },
       closed: (event) => {
         activeSocket = null;
-        if (closingForRotation) {
+        if (closingForSignOut) {
+          closingForSignOut = false;
+          resuming = false;
+          status.set('idle');
+        } else if (closingForRotation) {
           closingForRotation = false;
           resuming = true;
           status.set('connecting');
@@ -140,6 +155,15 @@ function createSocketClient(session: SessionStore, status: SocketStatusStore): C
       closingForRotation = true;
       activeSocket.close(TOKEN_ROTATED, 'Token rotated');
     }
+  });
+
+  // Signed out (here or in another tab), or another user signed in: the socket goes, so that
+  // the user shows offline and the next one's subscriptions never run on the old token.
+  session.subscribe(() => {
+    if (!activeSocket || activeSocket.readyState !== WebSocket.OPEN) return;
+    if ((session.getSnapshot()?.user.id ?? null) === socketUserId) return;
+    closingForSignOut = true;
+    activeSocket.close(SIGNED_OUT, 'Signed out');
   });
 
   return client;

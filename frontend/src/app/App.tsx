@@ -6,6 +6,7 @@ import { SocketStatusContext } from '../apollo/socketStatus';
 import type { SessionStore } from '../auth/session';
 import { SessionProvider } from '../auth/SessionContext';
 import { LoginPage } from '../auth/LoginPage';
+import { RegisterPage } from '../auth/RegisterPage';
 import { RequireAuth } from '../auth/RequireAuth';
 import { RoomsPage } from '../rooms/RoomsPage';
 import { ConversationRoute } from '../conversation/ConversationPage';
@@ -19,6 +20,7 @@ export function App({ parley, session }: { parley: ParleyClient; session: Sessio
           <BrowserRouter>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/register" element={<RegisterPage />} />
               <Route
                 element={
                   <RequireAuth>

@@ -1,6 +1,7 @@
 /** The frame of signed-in pages: who is signed in, and sign out. */
 import { Link, Outlet, useNavigate } from 'react-router';
 import { useCurrentUser, useSession } from '../auth/SessionContext';
+import { NotificationsButton } from './NotificationsButton';
 
 export function AppShell() {
   const me = useCurrentUser();
@@ -16,6 +17,7 @@ export function AppShell() {
           {me.username}
           {me.role && <span className="muted"> · {me.role === 'VENDOR' ? 'vendor' : 'organizer'}</span>}
         </span>
+        <NotificationsButton />
         <button
           type="button"
           className="secondary"

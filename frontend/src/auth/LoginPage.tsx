@@ -1,8 +1,8 @@
 /** /login: the sign-in form. */
 import { useState, type FormEvent } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { useSession } from './SessionContext';
-import { describeError } from './authApi';
+import { describeSignInError } from '../app/errors';
 
 export function LoginPage() {
   const { session, signIn } = useSession();
@@ -24,7 +24,7 @@ export function LoginPage() {
       await signIn(username.trim(), password);
       navigate(from, { replace: true });
     } catch (err) {
-      setError(describeError(err));
+      setError(describeSignInError(err));
     } finally {
       setBusy(false);
     }
@@ -59,6 +59,9 @@ export function LoginPage() {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
+        <p className="muted">
+          New here? <Link to="/register">Create account</Link>
+        </p>
       </form>
     </main>
   );

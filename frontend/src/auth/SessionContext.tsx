@@ -2,12 +2,14 @@
 import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import type { Session, SessionStore } from './session';
-import { requestTokens, revokeRefreshToken } from './authApi';
+import { registerAccount, requestTokens, revokeRefreshToken, type Registration } from './authApi';
 
 interface SessionApi {
   store: SessionStore;
   session: Session | null;
   signIn(username: string, password: string): Promise<void>;
+  /** Creates the account and signs it in. */
+  register(registration: Registration): Promise<void>;
   signOut(): Promise<void>;
 }
 
@@ -24,6 +26,13 @@ export function SessionProvider({ store, children }: { store: SessionStore; chil
     [client, store],
   );
 
+  const register = useCallback(
+    async (registration: Registration) => {
+      store.signIn(await registerAccount(client, registration));
+    },
+    [client, store],
+  );
+
   const signOut = useCallback(async () => {
     const refreshToken = store.getSnapshot()?.refreshToken;
     try {
@@ -35,7 +44,10 @@ export function SessionProvider({ store, children }: { store: SessionStore; chil
     await client.clearStore();
   }, [client, store]);
 
-  const value = useMemo(() => ({ store, session, signIn, signOut }), [store, session, signIn, signOut]);
+  const value = useMemo(
+    () => ({ store, session, signIn, register, signOut }),
+    [store, session, signIn, register, signOut],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -1,7 +1,8 @@
 /** The session's calls to the server, made without an access token. */
 import { CombinedGraphQLErrors, type ApolloClient } from '@apollo/client';
 import { RefreshRejectedError, type Refresher, type Session } from './session';
-import { RefreshTokenMutation, RevokeTokenMutation, TokenAuthMutation } from './operations';
+import { RefreshTokenMutation, RegisterMutation, RevokeTokenMutation, TokenAuthMutation } from './operations';
+import type { RegisterMutationVariables } from '../gql/graphql';
 
 type Tokens = Omit<Session, 'expiresAt'>;
 
@@ -14,6 +15,19 @@ export async function requestTokens(client: ApolloClient, username: string, pass
   });
   if (!data) throw new Error('Sign-in returned no data');
   return data.tokenAuth;
+}
+
+export type Registration = RegisterMutationVariables;
+
+export async function registerAccount(client: ApolloClient, registration: Registration): Promise<Tokens> {
+  const { data } = await client.mutate({
+    mutation: RegisterMutation,
+    variables: registration,
+    context: { anonymous: true },
+    fetchPolicy: 'no-cache',
+  });
+  if (!data) throw new Error('Sign-up returned no data');
+  return data.register;
 }
 
 export function tokenRefresher(client: ApolloClient): Refresher {
@@ -42,14 +56,4 @@ export async function revokeRefreshToken(client: ApolloClient, refreshToken: str
     context: { anonymous: true },
     fetchPolicy: 'no-cache',
   });
-}
-
-/** A sentence for the user from any error thrown by a mutation or query. */
-export function describeError(error: unknown): string {
-  if (CombinedGraphQLErrors.is(error)) {
-    const code = error.errors[0]?.extensions?.code;
-    if (code === 'UNAUTHENTICATED') return 'Wrong username or password.';
-    return error.errors.map((e) => e.message).join(' ');
-  }
-  return 'The server could not be reached. Try again.';
 }

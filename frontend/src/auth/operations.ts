@@ -38,3 +38,15 @@ export const RevokeTokenMutation = graphql(`
     revokeToken(refreshToken: $refreshToken)
   }
 `);
+
+export const RegisterMutation = graphql(`
+  mutation Register($username: String!, $password: String!, $role: Role!) {
+    register(username: $username, password: $password, role: $role) {
+      token
+      refreshToken
+      user {
+        ...AuthUserFields
+      }
+    }
+  }
+`);

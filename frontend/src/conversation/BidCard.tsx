@@ -7,7 +7,7 @@ import { useMutation } from '@apollo/client/react';
 import { UpdateBidMutation } from './operations';
 import type { BidFieldsFragment, BidStatus } from '../gql/graphql';
 import { formatAmount } from './format';
-import { describeError } from '../auth/authApi';
+import { describeError } from '../app/errors';
 
 export type ParticipantRole = 'ORGANIZER' | 'VENDOR';
 

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { CreateBidMutation } from './operations';
 import type { FeedMessage } from './feedState';
-import { describeError } from '../auth/authApi';
+import { describeError } from '../app/errors';
 
 interface Props {
   roomId: string;

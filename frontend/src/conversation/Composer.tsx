@@ -14,9 +14,11 @@ interface Props {
   onFiles: (files: File[]) => void;
   onRemoveUpload: (key: string) => void;
   onSend: (draft: Draft) => void;
+  /** The text after each change (for the typing hint). */
+  onDraftChange?: (text: string) => void;
 }
 
-export function Composer({ uploads, ready, uploading, onFiles, onRemoveUpload, onSend }: Props) {
+export function Composer({ uploads, ready, uploading, onFiles, onRemoveUpload, onSend, onDraftChange }: Props) {
   const [text, setText] = useState('');
   const [dragging, setDragging] = useState(false);
   const canSend = !uploading && (text.trim().length > 0 || ready.length > 0);
@@ -80,7 +82,10 @@ export function Composer({ uploads, ready, uploading, onFiles, onRemoveUpload, o
           rows={2}
           value={text}
           placeholder="Write a message… (or drop files here)"
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            onDraftChange?.(e.target.value);
+          }}
           onKeyDown={onKeyDown}
           maxLength={5000}
         />

@@ -6,20 +6,20 @@ import { ConversationPage } from './ConversationPage';
 import { SessionProvider } from '../auth/SessionContext';
 import { SessionStore } from '../auth/session';
 import { createTestClient, type RecordedCall } from '../test/apolloTestClient';
-import { makeMessage, makePage, ORGANIZER, VENDOR } from '../test/factories';
+import { makeMessage, makePage, makeRoom, ORGANIZER, presenceOf, VENDOR } from '../test/factories';
 
 const ROOM = '12';
 
-function renderPage() {
+function renderPage(history = [makeMessage(1, { text: 'Hello from bkirk' })]) {
   window.localStorage.clear();
   const session = new SessionStore(window.localStorage);
   session.signIn({ token: 'not-a-jwt', refreshToken: 'r', user: { ...ORGANIZER, role: 'ORGANIZER' } });
   const harness = createTestClient((call: RecordedCall) => {
     switch (call.operationName) {
       case 'Room':
-        return { data: { room: { __typename: 'ChatRoom', id: ROOM, organizer: ORGANIZER, vendor: VENDOR } } };
+        return makeRoom(ROOM);
       case 'Messages':
-        return makePage([makeMessage(1, { text: 'Hello from bkirk' })]);
+        return makePage(history);
       case 'SendMessage':
         return { data: { sendMessage: makeMessage(2, { text: 'Hi!', sender: ORGANIZER, clientId: String(call.variables.clientId) }) } };
       case 'MarkRead':
@@ -91,5 +91,43 @@ describe('ConversationPage', () => {
     expect(calls.find((c) => c.operationName === 'MarkRead')?.variables).toEqual({ roomId: ROOM, upToMessageId: '1' });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls.filter((c) => c.operationName === 'MarkRead')).toHaveLength(1);
+  });
+
+  it('says who is typing in a status element while their TypingEvent holds', async () => {
+    const { subscriptions } = renderPage();
+    await screen.findByText('Hello from bkirk');
+    await waitFor(() => expect(subscriptions.operation).toBeDefined());
+    const typing = (on: boolean) => ({
+      result: { data: { messageAdded: { __typename: 'TypingEvent', typing: on, user: VENDOR } } },
+    });
+    await act(async () => {
+      subscriptions.simulateResult(typing(true));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByRole('status')).toHaveTextContent('bkirk is typing…');
+    await act(async () => {
+      subscriptions.simulateResult(typing(false));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByRole('status')).toBeEmptyDOMElement();
+  });
+
+  it('shows the other participant’s presence in the header, live', async () => {
+    const { subscriptions } = renderPage();
+    await screen.findByText('Hello from bkirk');
+    expect(await screen.findByText('offline')).toBeInTheDocument();
+    await waitFor(() => expect(subscriptions.operation).toBeDefined());
+    await act(async () => {
+      subscriptions.simulateResult({
+        result: { data: { messageAdded: { __typename: 'PresenceEvent', user: presenceOf(VENDOR, true) } } },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByTestId('presence')).toHaveTextContent('online');
+  });
+
+  it('says “No messages yet” in an empty conversation', async () => {
+    renderPage([]);
+    expect(await screen.findByText('No messages yet')).toBeInTheDocument();
   });
 });

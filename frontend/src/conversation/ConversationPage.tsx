@@ -1,5 +1,5 @@
 /** /dm/<roomId>: one conversation, composed from the feed hook and the message widgets. */
-import { useCallback, useMemo } from 'react';
+import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { RoomQuery } from './operations';
@@ -7,15 +7,17 @@ import { useRoomFeed } from './useRoomFeed';
 import { useSendMessage } from './useSendMessage';
 import { useMarkRead } from './useMarkRead';
 import { useAttachmentUploads } from './useAttachmentUploads';
-import { MessageList } from './MessageList';
-import { MessageItem, PendingItem } from './MessageItem';
+import { ConversationLog } from './ConversationLog';
 import { Composer } from './Composer';
 import { BidForm } from './BidForm';
 import { RealtimeBanner } from './RealtimeBanner';
+import { ConversationHeader } from './ConversationHeader';
+import { TypingIndicator } from './TypingIndicator';
+import { useTypingNotifier } from './useTypingNotifier';
 import type { ParticipantRole } from './BidCard';
-import type { BidFieldsFragment } from '../gql/graphql';
 import type { Draft } from './useSendMessage';
-import type { FeedMessage } from './feedState';
+import type { FeedMessage, PendingMessage } from './feedState';
+import { useIncomingAlerts } from './useIncomingAlerts';
 import { useCurrentUser, useSession } from '../auth/SessionContext';
 import { useSocketState } from '../apollo/socketStatus';
 
@@ -39,68 +41,58 @@ export function ConversationPage({ roomId }: { roomId: string }) {
   }
   const role: ParticipantRole = room?.vendor.id === me.id ? 'VENDOR' : 'ORGANIZER';
   const other = room ? (role === 'VENDOR' ? room.organizer : room.vendor) : null;
-  return <Conversation roomId={roomId} myId={me.id} role={role} otherName={other?.username ?? '…'} />;
+  return <Conversation roomId={roomId} myId={me.id} role={role} otherId={other?.id} otherName={other?.username ?? '…'} />;
 }
 
 interface ConversationProps {
   roomId: string;
   myId: string;
   role: ParticipantRole;
+  otherId: string | undefined;
   otherName: string;
 }
 
-function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
+function Conversation({ roomId, myId, role, otherId, otherName }: ConversationProps) {
   const { store } = useSession();
   const { status: socketStatus } = useSocketState();
   const feed = useRoomFeed(roomId);
   const { state, dispatch } = feed;
   const { send, retry } = useSendMessage(roomId, dispatch);
+  const typing = useTypingNotifier(roomId);
   const uploads = useAttachmentUploads(roomId, store);
   useMarkRead(roomId, myId, state.messages, dispatch);
 
-  const lastSeenId = useMemo(() => lastReadOwnMessage(state.messages, myId)?.id, [state.messages, myId]);
-  const onBidSaved = useCallback((bid: BidFieldsFragment) => dispatch({ type: 'bidSaved', bid }), [dispatch]);
   const onMessageSaved = useCallback((message: FeedMessage) => dispatch({ type: 'messageSaved', message }), [dispatch]);
+  const onRetry = useCallback((pending: PendingMessage) => void retry(pending), [retry]);
+  useIncomingAlerts(state.messages, { roomId, myId, loaded: feed.status === 'ready' });
 
   function onSend(draft: Draft) {
+    typing.stop();
     void send(draft);
     uploads.clear();
   }
 
   return (
     <main className="conversation" data-socket={socketStatus} data-realtime={feed.degraded ? 'polling' : 'live'}>
-      <header className="conversation-header">
-        <Link to="/" aria-label="Back to conversations">
-          ←
-        </Link>
-        <h2>{otherName}</h2>
-        <button type="button" className="secondary" onClick={() => void feed.refresh()}>
-          Refresh
-        </button>
-      </header>
+      <ConversationHeader
+        otherName={otherName}
+        presence={otherId ? state.presence[otherId] : undefined}
+        onRefresh={() => void feed.refresh()}
+      />
       {feed.degraded && <RealtimeBanner />}
       {feed.status === 'loading' && <p className="muted">Loading messages…</p>}
       {feed.status === 'error' && <p className="form-error">Could not load messages: {feed.loadError}</p>}
-      <MessageList
-        itemCount={state.messages.length + state.pending.length}
-        hasOlder={state.hasOlder}
+      <ConversationLog
+        state={state}
+        loaded={feed.status === 'ready'}
         loadingOlder={feed.loadingOlder}
+        myId={myId}
+        role={role}
+        dispatch={dispatch}
         onLoadOlder={() => void feed.loadOlder()}
-      >
-        {state.messages.map((message) => (
-          <MessageItem
-            key={message.id}
-            message={message}
-            mine={message.sender.id === myId}
-            seen={message.id === lastSeenId}
-            role={role}
-            onBidSaved={onBidSaved}
-          />
-        ))}
-        {state.pending.map((pending) => (
-          <PendingItem key={pending.clientId} pending={pending} onRetry={(p) => void retry(p)} />
-        ))}
-      </MessageList>
+        onRetry={onRetry}
+      />
+      <TypingIndicator typist={state.typing?.id === myId ? null : state.typing} />
       {role === 'VENDOR' && <BidForm roomId={roomId} onCreated={onMessageSaved} />}
       <Composer
         uploads={uploads.uploads}
@@ -109,14 +101,8 @@ function Conversation({ roomId, myId, role, otherName }: ConversationProps) {
         onFiles={uploads.add}
         onRemoveUpload={uploads.remove}
         onSend={onSend}
+        onDraftChange={typing.onDraftChange}
       />
     </main>
   );
-}
-
-function lastReadOwnMessage(messages: FeedMessage[], myId: string): FeedMessage | undefined {
-  for (let i = messages.length - 1; i >= 0; i -= 1) {
-    if (messages[i].sender.id === myId && messages[i].readAt) return messages[i];
-  }
-  return undefined;
 }

@@ -4,6 +4,7 @@ import type { FeedMessage, PendingMessage } from './feedState';
 import { AttachmentView } from './AttachmentView';
 import { BidCard, type ParticipantRole } from './BidCard';
 import { formatTime } from './format';
+import { MessageText } from './MessageText';
 
 interface ConfirmedProps {
   message: FeedMessage;
@@ -11,19 +12,21 @@ interface ConfirmedProps {
   seen: boolean;
   role: ParticipantRole;
   onBidSaved: (bid: BidFieldsFragment) => void;
+  onMessageSaved: (message: FeedMessage) => void;
 }
 
-export function MessageItem({ message, mine, seen, role, onBidSaved }: ConfirmedProps) {
+export function MessageItem({ message, mine, seen, role, onBidSaved, onMessageSaved }: ConfirmedProps) {
   return (
     <li className={`message ${mine ? 'mine' : 'theirs'}`} data-message-id={message.id}>
       <div className="bubble">
         {!mine && <span className="sender">{message.senderUsername}</span>}
-        {message.text && message.messageType !== 'BID' && <p className="text">{message.text}</p>}
+        <MessageText message={message} mine={mine} onSaved={onMessageSaved} />
         {message.bidDetails && <BidCard bid={message.bidDetails} role={role} onSaved={onBidSaved} />}
         {message.attachments.map((attachment) => (
           <AttachmentView key={attachment.id} attachment={attachment} />
         ))}
         <span className="meta">
+          {message.editedAt && !message.deletedAt && <span className="edited">(edited)</span>}
           <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
           {seen && <span className="receipt">Seen</span>}
         </span>

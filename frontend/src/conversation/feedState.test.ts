@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { feedReducer, initialFeedState, type FeedState, type RoomEvent } from './feedState';
-import { makeBid, makeMessage, makePage, ORGANIZER, VENDOR } from '../test/factories';
+import { makeBid, makeMessage, makePage, ORGANIZER, presenceOf, VENDOR } from '../test/factories';
 
 const ids = (state: FeedState) => state.messages.map((m) => m.id);
 const loaded = (...messageIds: number[]) =>
@@ -101,5 +101,71 @@ describe('feedReducer', () => {
     expect(state.realtimeWarning).toBe(true);
     state = feedReducer(state, { type: 'event', event: { __typename: 'WarningEvent', code: 'REALTIME_RESTORED', detail: '' } });
     expect(state.realtimeWarning).toBe(false);
+  });
+
+  it('shows an edit from a MessageUpdatedEvent, and a copy read before it does not undo it', () => {
+    const original = makeMessage(2, { text: 'See you on the 41st' });
+    let state = feedReducer(loaded(1), { type: 'event', event: messageEvent(original) });
+    const edited = { ...original, text: 'See you on the 14th', editedAt: '2026-01-01T12:10:00+00:00' };
+    state = feedReducer(state, { type: 'event', event: { __typename: 'MessageUpdatedEvent', message: edited } });
+    expect(state.messages[1]).toMatchObject({ text: 'See you on the 14th', editedAt: '2026-01-01T12:10:00+00:00' });
+    state = feedReducer(state, { type: 'newerLoaded', page: makePage([original]).data.messages });
+    expect(state.messages[1].text).toBe('See you on the 14th');
+  });
+
+  it('shows a delete from a MessageUpdatedEvent, and nothing brings the text back', () => {
+    const original = makeMessage(2, { text: 'Oops, wrong room' });
+    let state = feedReducer(loaded(1), { type: 'event', event: messageEvent(original) });
+    const deleted = { ...original, text: '', attachments: [], deletedAt: '2026-01-01T12:10:00+00:00' };
+    state = feedReducer(state, { type: 'event', event: { __typename: 'MessageUpdatedEvent', message: deleted } });
+    expect(state.messages[1]).toMatchObject({ text: '', deletedAt: '2026-01-01T12:10:00+00:00' });
+    state = feedReducer(state, { type: 'pageReread', page: makePage([makeMessage(1), original]).data.messages });
+    state = feedReducer(state, { type: 'event', event: messageEvent(original) });
+    expect(state.messages[1]).toMatchObject({ text: '', deletedAt: '2026-01-01T12:10:00+00:00' });
+  });
+
+  it('ignores an update to a message it does not hold (its page brings it as it is)', () => {
+    const state = loaded(5, 6);
+    const edited = makeMessage(2, { text: 'old, edited', editedAt: '2026-01-01T12:10:00+00:00' });
+    expect(feedReducer(state, { type: 'event', event: { __typename: 'MessageUpdatedEvent', message: edited } })).toBe(state);
+  });
+
+  it('keeps a page read again from moving the cursors back', () => {
+    const state = feedReducer(loaded(3, 4), { type: 'pageReread', page: makePage([makeMessage(1), makeMessage(2)]).data.messages });
+    expect(ids(state)).toEqual(['1', '2', '3', '4']);
+    expect(state.newestCursor).toBe('c4');
+  });
+
+  it('shows who is typing until their TypingEvent says they stopped', () => {
+    const typing = (on: boolean): RoomEvent => ({ __typename: 'TypingEvent', typing: on, user: VENDOR });
+    let state = feedReducer(loaded(1), { type: 'event', event: typing(true) });
+    expect(state.typing).toEqual({ id: VENDOR.id, username: 'bkirk' });
+    state = feedReducer(state, { type: 'event', event: typing(false) });
+    expect(state.typing).toBeNull();
+  });
+
+  it('ends typing when the typist’s message arrives, or a new socket replaces the old', () => {
+    const typing: RoomEvent = { __typename: 'TypingEvent', typing: true, user: VENDOR };
+    let state = feedReducer(loaded(1), { type: 'event', event: typing });
+    state = feedReducer(state, { type: 'event', event: messageEvent(makeMessage(2, { sender: ORGANIZER })) });
+    expect(state.typing).not.toBeNull();
+    state = feedReducer(state, { type: 'event', event: messageEvent(makeMessage(3, { sender: VENDOR })) });
+    expect(state.typing).toBeNull();
+    state = feedReducer(feedReducer(state, { type: 'event', event: typing }), { type: 'socketReconnected' });
+    expect(state.typing).toBeNull();
+  });
+
+  it('follows presence: as loaded with the room, then as each PresenceEvent says', () => {
+    let state = feedReducer(loaded(), { type: 'presenceLoaded', users: [presenceOf(ORGANIZER, true), presenceOf(VENDOR)] });
+    expect(state.presence).toEqual({
+      [ORGANIZER.id]: { online: true, lastSeenAt: null },
+      [VENDOR.id]: { online: false, lastSeenAt: null },
+    });
+    state = feedReducer(state, { type: 'event', event: { __typename: 'PresenceEvent', user: presenceOf(VENDOR, true) } });
+    expect(state.presence[VENDOR.id]).toEqual({ online: true, lastSeenAt: null });
+    const away = presenceOf(VENDOR, false, '2026-01-01T12:30:00+00:00');
+    state = feedReducer(state, { type: 'event', event: { __typename: 'PresenceEvent', user: away } });
+    expect(state.presence[VENDOR.id]).toEqual({ online: false, lastSeenAt: '2026-01-01T12:30:00+00:00' });
+    expect(feedReducer(state, { type: 'event', event: { __typename: 'PresenceEvent', user: away } })).toBe(state);
   });
 });

@@ -3,12 +3,22 @@
  * optimistic sends all merge here. Messages are de-duplicated by id and ordered by
  * (createdAt, id); pending sends follow them in the order they were made.
  */
-import type { BidFieldsFragment, MessageAddedSubscription, MessageFieldsFragment, MessagesQuery } from '../gql/graphql';
+import type {
+  BidFieldsFragment,
+  MessageAddedSubscription,
+  MessageFieldsFragment,
+  MessagesQuery,
+  PresenceFieldsFragment,
+} from '../gql/graphql';
+import { mergeMessages, withBid } from './mergeMessages';
 
 export type FeedMessage = MessageFieldsFragment;
 export type FeedAttachment = FeedMessage['attachments'][number];
 export type RoomEvent = MessageAddedSubscription['messageAdded'];
 export type MessagePage = MessagesQuery['messages'];
+
+export type Participant = { id: string; username: string };
+export type Presence = Pick<PresenceFieldsFragment, 'online' | 'lastSeenAt'>;
 
 export interface PendingMessage {
   clientId: string;
@@ -29,19 +39,26 @@ export interface FeedState {
   newestCursor: string | null;
   /** The server said realtime is unavailable (WarningEvent) and has not said it is back. */
   realtimeWarning: boolean;
+  /** The other participant while a TypingEvent says they are typing. */
+  typing: Participant | null;
+  /** Each participant's presence, by user id: as read with the room, then as events say. */
+  presence: Record<string, Presence>;
 }
 
 export type FeedAction =
   | { type: 'historyLoaded'; page: MessagePage }
   | { type: 'olderLoaded'; page: MessagePage }
   | { type: 'newerLoaded'; page: MessagePage }
+  /** A page on screen read again: current copies of held messages, cursors kept. */
+  | { type: 'pageReread'; page: MessagePage }
   | { type: 'event'; event: RoomEvent }
   | { type: 'socketReconnected' }
   | { type: 'sendStarted'; pending: PendingMessage }
   | { type: 'sendFailed'; clientId: string; error: string }
   | { type: 'messageSaved'; message: FeedMessage }
   | { type: 'bidSaved'; bid: BidFieldsFragment }
-  | { type: 'readUpTo'; messageId: string; readAt: string; readerId: string };
+  | { type: 'readUpTo'; messageId: string; readAt: string; readerId: string }
+  | { type: 'presenceLoaded'; users: PresenceFieldsFragment[] };
 
 export const initialFeedState: FeedState = {
   messages: [],
@@ -50,6 +67,8 @@ export const initialFeedState: FeedState = {
   hasOlder: false,
   newestCursor: null,
   realtimeWarning: false,
+  typing: null,
+  presence: {},
 };
 
 export function feedReducer(state: FeedState, action: FeedAction): FeedState {
@@ -77,11 +96,18 @@ export function feedReducer(state: FeedState, action: FeedAction): FeedState {
         pending: withoutConfirmed(state.pending, nodes(action.page)),
         newestCursor: action.page.pageInfo.endCursor ?? state.newestCursor,
       };
+    case 'pageReread': {
+      const page = nodes(action.page);
+      const next = withMessages(state, page);
+      const newest = action.page.edges.at(-1);
+      return newest ? withCursor(next, newest.node.id, newest.cursor) : next;
+    }
     case 'event':
       return applyEvent(state, action.event);
     case 'socketReconnected':
-      // A new socket gets a fresh subscription; the server repeats any warning still true.
-      return state.realtimeWarning ? { ...state, realtimeWarning: false } : state;
+      // A new socket gets a fresh subscription; the server repeats any warning still true,
+      // and typing is never replayed (its lapse may have been lost with the old socket).
+      return state.realtimeWarning || state.typing ? { ...state, realtimeWarning: false, typing: null } : state;
     case 'sendStarted':
       return {
         ...state,
@@ -100,13 +126,15 @@ export function feedReducer(state: FeedState, action: FeedAction): FeedState {
       return { ...state, messages: state.messages.map((m) => withBid(m, action.bid)) };
     case 'readUpTo':
       return { ...state, messages: markReadUpTo(state.messages, action.messageId, action.readAt, action.readerId) };
+    case 'presenceLoaded':
+      return action.users.reduce(withPresence, state);
   }
 }
 
 function applyEvent(state: FeedState, event: RoomEvent): FeedState {
   switch (event.__typename) {
     case 'MessageEvent':
-      return withCursor(withMessages(state, [event.message]), event.message.id, event.cursor);
+      return withCursor(withMessages(notTyping(state, event.message.sender.id), [event.message]), event.message.id, event.cursor);
     case 'BidEvent':
       return withCursor(withMessages(state, [{ ...event.message, bidDetails: event.bid }]), event.message.id, event.cursor);
     case 'ReadReceiptEvent':
@@ -116,7 +144,27 @@ function applyEvent(state: FeedState, event: RoomEvent): FeedState {
       };
     case 'WarningEvent':
       return { ...state, realtimeWarning: event.code === 'REALTIME_UNAVAILABLE' };
+    case 'MessageUpdatedEvent':
+      // Only a message on screen changes; an older one is read with its page, as it is now.
+      if (!state.messages.some((m) => m.id === event.message.id)) return state;
+      return { ...state, messages: mergeMessages(state.messages, [event.message]) };
+    case 'TypingEvent':
+      if (event.typing) return { ...state, typing: { id: event.user.id, username: event.user.username } };
+      return notTyping(state, event.user.id);
+    case 'PresenceEvent':
+      return withPresence(state, event.user);
   }
+}
+
+function withPresence(state: FeedState, { id, online, lastSeenAt }: PresenceFieldsFragment): FeedState {
+  const held = state.presence[id];
+  if (held && held.online === online && held.lastSeenAt === lastSeenAt) return state;
+  return { ...state, presence: { ...state.presence, [id]: { online, lastSeenAt } } };
+}
+
+/** Their message ends their typing (the server says so too, but the message may come first). */
+function notTyping(state: FeedState, userId: string): FeedState {
+  return state.typing?.id === userId ? { ...state, typing: null } : state;
 }
 
 /** An event's cursor becomes the newest held when its message is the newest held. */
@@ -130,37 +178,6 @@ function withMessages(state: FeedState, incoming: FeedMessage[]): FeedState {
     messages: mergeMessages(state.messages, incoming),
     pending: withoutConfirmed(state.pending, incoming),
   };
-}
-
-/** Upserts by id, keeping the most advanced state of each message, then sorts. */
-export function mergeMessages(current: FeedMessage[], incoming: FeedMessage[]): FeedMessage[] {
-  if (incoming.length === 0) return current;
-  const byId = new Map(current.map((m) => [m.id, m]));
-  for (const message of incoming) {
-    const held = byId.get(message.id);
-    byId.set(message.id, held ? mergeMessage(held, message) : message);
-  }
-  return [...byId.values()].sort(compareMessages);
-}
-
-/** Receipts never revert and bids only move forward, whatever order copies arrive in. */
-function mergeMessage(held: FeedMessage, incoming: FeedMessage): FeedMessage {
-  return {
-    ...incoming,
-    deliveredAt: incoming.deliveredAt ?? held.deliveredAt,
-    readAt: incoming.readAt ?? held.readAt,
-    bidDetails: newerBid(held.bidDetails, incoming.bidDetails),
-  };
-}
-
-function newerBid(held: BidFieldsFragment | null, incoming: BidFieldsFragment | null) {
-  if (!held || !incoming) return incoming ?? held;
-  return timeKey(incoming.updatedAt) >= timeKey(held.updatedAt) ? incoming : held;
-}
-
-function withBid(message: FeedMessage, bid: BidFieldsFragment): FeedMessage {
-  if (message.bidDetails?.id !== bid.id) return message;
-  return { ...message, bidDetails: newerBid(message.bidDetails, bid) };
 }
 
 /** The reader has read every message of the other participant up to `messageId`. */
@@ -180,24 +197,4 @@ function withoutConfirmed(pending: PendingMessage[], confirmed: FeedMessage[]): 
 
 function nodes(page: MessagePage): FeedMessage[] {
   return page.edges.map((edge) => edge.node);
-}
-
-/** Order by createdAt, then id; compares to the microsecond that ISO strings may carry. */
-export function compareMessages(a: FeedMessage, b: FeedMessage): number {
-  const byTime = timeKey(a.createdAt) - timeKey(b.createdAt);
-  if (byTime !== 0) return byTime;
-  return compareIds(a.id, b.id);
-}
-
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Microseconds since the epoch: Date.parse keeps milliseconds only. */
-export function timeKey(iso: string): number {
-  const ms = Date.parse(iso);
-  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
-  const micros = Number((fraction + '000000').slice(3, 6));
-  return ms * 1000 + micros;
 }

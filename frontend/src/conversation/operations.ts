@@ -34,6 +34,8 @@ export const MessageFields = graphql(`
     createdAt
     deliveredAt
     readAt
+    editedAt
+    deletedAt
     attachments {
       id
       file
@@ -47,17 +49,24 @@ export const MessageFields = graphql(`
   }
 `);
 
+export const PresenceFields = graphql(`
+  fragment PresenceFields on User {
+    id
+    username
+    online
+    lastSeenAt
+  }
+`);
+
 export const RoomQuery = graphql(`
   query Room($id: ID!) {
     room(id: $id) {
       id
       organizer {
-        id
-        username
+        ...PresenceFields
       }
       vendor {
-        id
-        username
+        ...PresenceFields
       }
     }
   }
@@ -113,6 +122,23 @@ export const MessageAddedSubscription = graphql(`
         code
         detail
       }
+      ... on MessageUpdatedEvent {
+        message {
+          ...MessageFields
+        }
+      }
+      ... on TypingEvent {
+        typing
+        user {
+          id
+          username
+        }
+      }
+      ... on PresenceEvent {
+        user {
+          ...PresenceFields
+        }
+      }
     }
   }
 `);
@@ -163,5 +189,27 @@ export const MarkReadMutation = graphql(`
         username
       }
     }
+  }
+`);
+
+export const EditMessageMutation = graphql(`
+  mutation EditMessage($messageId: ID!, $text: String!) {
+    editMessage(messageId: $messageId, text: $text) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const DeleteMessageMutation = graphql(`
+  mutation DeleteMessage($messageId: ID!) {
+    deleteMessage(messageId: $messageId) {
+      ...MessageFields
+    }
+  }
+`);
+
+export const SetTypingMutation = graphql(`
+  mutation SetTyping($roomId: ID!, $typing: Boolean!) {
+    setTyping(roomId: $roomId, typing: $typing)
   }
 `);

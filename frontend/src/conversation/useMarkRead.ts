@@ -1,8 +1,9 @@
 /** Marks the other participant's messages read while the conversation is on screen. */
-import { useEffect, useRef, useState, type Dispatch } from 'react';
+import { useEffect, useRef, type Dispatch } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import { MarkReadMutation } from './operations';
 import type { FeedAction, FeedMessage } from './feedState';
+import { usePageVisible } from '../app/usePageVisible';
 
 export function useMarkRead(roomId: string, myId: string, messages: FeedMessage[], dispatch: Dispatch<FeedAction>) {
   const client = useApolloClient();
@@ -26,14 +27,4 @@ export function useMarkRead(roomId: string, myId: string, messages: FeedMessage[
         lastMarked.current = null; // try again on the next change
       });
   }, [client, dispatch, roomId, target, visible]);
-}
-
-function usePageVisible(): boolean {
-  const [visible, setVisible] = useState(() => document.visibilityState !== 'hidden');
-  useEffect(() => {
-    const onChange = () => setVisible(document.visibilityState !== 'hidden');
-    document.addEventListener('visibilitychange', onChange);
-    return () => document.removeEventListener('visibilitychange', onChange);
-  }, []);
-  return visible;
 }

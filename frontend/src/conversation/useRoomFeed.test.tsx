@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { useRoomFeed, POLL_INTERVAL_MS } from './useRoomFeed';
 import { createTestClient, type RecordedCall } from '../test/apolloTestClient';
-import { makeMessage, makePage } from '../test/factories';
+import { makeMessage, makePage, makeRoom, presenceOf, VENDOR } from '../test/factories';
 import type { MessageFieldsFragment } from '../gql/graphql';
 
 const ROOM = '12';
@@ -16,6 +16,7 @@ const warning = (code: 'REALTIME_UNAVAILABLE' | 'REALTIME_RESTORED') => ({
 /** History answers with messages 1-2; a poll after c2 answers with whatever `newer` holds. */
 function setup(newer: MessageFieldsFragment[] = []) {
   const handler = (call: RecordedCall) => {
+    if (call.operationName === 'Room') return makeRoom(ROOM);
     if (call.variables.after) return makePage(newer);
     return makePage([makeMessage(1), makeMessage(2)], { hasPreviousPage: true });
   };
@@ -51,6 +52,7 @@ async function eventually(assertion: () => void, timeoutMs = 2000) {
 
 const ids = (messages: MessageFieldsFragment[]) => messages.map((m) => m.id);
 const polls = (calls: RecordedCall[]) => calls.filter((c) => c.operationName === 'Messages' && c.variables.after);
+const rereads = (calls: RecordedCall[]) => calls.filter((c) => c.operationName === 'Messages' && !c.variables.after);
 
 afterEach(() => vi.useRealTimers());
 
@@ -58,7 +60,7 @@ describe('useRoomFeed', () => {
   it('loads the newest page, then subscribes after its newest cursor', async () => {
     const { result, calls, subscriptions } = setup();
     await waitFor(() => expect(result.current.status).toBe('ready'));
-    expect(calls[0].variables).toMatchObject({ roomId: ROOM, last: 30 });
+    expect(calls.find((c) => c.operationName === 'Messages')?.variables).toMatchObject({ roomId: ROOM, last: 30 });
     expect(ids(result.current.state.messages)).toEqual(['1', '2']);
     await waitFor(() => expect(subscriptions.operation?.variables).toEqual({ roomId: ROOM, after: 'c2' }));
   });
@@ -93,6 +95,7 @@ describe('useRoomFeed', () => {
   it('reads the newest page again when realtime returns, picking up changes made meanwhile', async () => {
     let readMeanwhile = false;
     const harness = createTestClient((call: RecordedCall) => {
+      if (call.operationName === 'Room') return makeRoom(ROOM);
       if (call.variables.after) return makePage([]);
       const second = makeMessage(2, readMeanwhile ? { readAt: '2026-01-01T12:05:00.000Z' } : {});
       return makePage([makeMessage(1), second]);
@@ -103,8 +106,7 @@ describe('useRoomFeed', () => {
     readMeanwhile = true;
     await emit(harness.subscriptions, warning('REALTIME_RESTORED'));
     await waitFor(() => expect(result.current.state.messages[1].readAt).toBe('2026-01-01T12:05:00.000Z'));
-    const rereads = harness.calls.filter((c) => c.operationName === 'Messages' && !c.variables.after);
-    expect(rereads).toHaveLength(2);
+    expect(rereads(harness.calls)).toHaveLength(2);
   });
 
   it('polls from the newest cursor it fetched, not from the first one', async () => {
@@ -134,6 +136,7 @@ describe('useRoomFeed', () => {
     expect(result.current.degraded).toBe(false);
     act(() => void vi.advanceTimersByTime(POLL_INTERVAL_MS * 2));
     expect(polls(calls)).toHaveLength(1);
+    await eventually(() => expect(rereads(calls).length).toBeGreaterThan(1));
   });
 
   it('clears a warning when a new socket connects, and resumes after the newest cursor', async () => {
@@ -146,6 +149,46 @@ describe('useRoomFeed', () => {
     act(() => socketStatus.reconnected());
     expect(result.current.degraded).toBe(false);
     await waitFor(() => expect(subscriptions.operation?.variables).toEqual({ roomId: ROOM, after: 'c3' }));
+  });
+
+  it('re-reads the messages on screen when a new socket replaces a dropped one', async () => {
+    let readMeanwhile = false;
+    const harness = createTestClient((call: RecordedCall) =>
+      call.operationName === 'Room'
+        ? makeRoom(ROOM)
+        : makePage([makeMessage(1), makeMessage(2, readMeanwhile ? { readAt: '2026-01-01T12:05:00.000Z' } : {})]),
+    );
+    const { result } = renderHook(() => useRoomFeed(ROOM), { wrapper: harness.Wrapper });
+    await waitFor(() => expect(harness.subscriptions.operation).toBeDefined());
+    act(() => harness.socketStatus.set('closed'));
+    readMeanwhile = true;
+    act(() => harness.socketStatus.reconnected());
+    await waitFor(() => expect(result.current.state.messages[1].readAt).toBe('2026-01-01T12:05:00.000Z'));
+    expect(rereads(harness.calls).at(-1)?.variables).toEqual({ roomId: ROOM, last: 30 });
+  });
+
+  it('reads both participants’ presence with the room, then follows PresenceEvents', async () => {
+    const { result, subscriptions } = setup();
+    await waitFor(() => expect(result.current.state.presence[VENDOR.id]).toEqual({ online: false, lastSeenAt: null }));
+    await waitFor(() => expect(subscriptions.operation).toBeDefined());
+    await emit(subscriptions, {
+      result: { data: { messageAdded: { __typename: 'PresenceEvent', user: presenceOf(VENDOR, true) } } },
+    });
+    expect(result.current.state.presence[VENDOR.id]).toEqual({ online: true, lastSeenAt: null });
+  });
+
+  it('reads presence again when a new socket replaces a dropped one', async () => {
+    let vendor = presenceOf(VENDOR, true);
+    const harness = createTestClient((call: RecordedCall) => (call.operationName === 'Room' ? makeRoom(ROOM, vendor) : makePage([])));
+    const { result } = renderHook(() => useRoomFeed(ROOM), { wrapper: harness.Wrapper });
+    await waitFor(() => expect(result.current.state.presence[VENDOR.id]?.online).toBe(true));
+    await waitFor(() => expect(result.current.status).toBe('ready'));
+    act(() => harness.socketStatus.set('closed'));
+    vendor = presenceOf(VENDOR, false, '2026-01-01T12:30:00+00:00');
+    act(() => harness.socketStatus.reconnected());
+    await waitFor(() =>
+      expect(result.current.state.presence[VENDOR.id]).toEqual({ online: false, lastSeenAt: '2026-01-01T12:30:00+00:00' }),
+    );
   });
 
   it('loads older pages before the oldest cursor', async () => {

@@ -4,19 +4,19 @@
  * falls between the two, socket status, and the degraded mode. While the server reports
  * REALTIME_UNAVAILABLE, the socket is down or the subscription failed, a fallback polls for
  * newer messages every 8 s; it stops when realtime is restored or the socket reconnects.
+ * Coming back from either re-reads the pages on screen and the participants' presence (edits,
+ * receipts and presence changes are not replayed).
  */
-import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type Dispatch } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useApolloClient } from '@apollo/client/react';
-import type { ApolloClient } from '@apollo/client';
 import { useSocketState } from '../apollo/socketStatus';
-import { MessageAddedSubscription, MessagesQuery } from './operations';
-import { feedReducer, initialFeedState, type FeedAction, type FeedState, type MessagePage } from './feedState';
-import type { MessagesQueryVariables } from '../gql/graphql';
+import { MessageAddedSubscription } from './operations';
+import type { FeedAction, FeedState } from './feedState';
+import { FeedStore } from './feedStore';
+import { catchUp, fetchPage, loadPresence, PAGE_SIZE, pollNewer } from './feedPages';
 
-export const PAGE_SIZE = 30;
+export { PAGE_SIZE };
 export const POLL_INTERVAL_MS = 8_000;
-const POLL_PAGE_SIZE = 100;
-const MAX_POLL_PAGES = 10;
 /** With no cursor to subscribe `after`, one catch-up fetch covers the subscribe race. */
 const EMPTY_ROOM_CATCH_UP_MS = 1_500;
 
@@ -28,7 +28,7 @@ export interface RoomFeed {
   degraded: boolean;
   loadOlder(): Promise<void>;
   refresh(): Promise<void>;
-  dispatch: Dispatch<FeedAction>;
+  dispatch: (action: FeedAction) => void;
 }
 
 interface LiveTarget {
@@ -36,14 +36,15 @@ interface LiveTarget {
   generation: number;
 }
 
+const ignore = () => {
+  // The next poll, event or Refresh brings it; the banner already says realtime is down.
+};
+
 export function useRoomFeed(roomId: string): RoomFeed {
   const client = useApolloClient();
   const { status: socketStatus, reconnects } = useSocketState();
-  const [state, dispatch] = useReducer(feedReducer, initialFeedState);
-  const stateRef = useRef(state);
-  useLayoutEffect(() => {
-    stateRef.current = state;
-  });
+  const store = useFeedStore(roomId);
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [status, setStatus] = useState<RoomFeed['status']>('loading');
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loadFailures, setLoadFailures] = useState(0);
@@ -51,43 +52,39 @@ export function useRoomFeed(roomId: string): RoomFeed {
   const [live, setLive] = useState<LiveTarget | null>(null);
   const [subscriptionFailed, setSubscriptionFailed] = useState(false);
 
+  /** The subscription (re)started after the newest cursor held; `start` also when none runs. */
+  const resume = useCallback(
+    (start: boolean) =>
+      setLive((prev) =>
+        prev || start ? { after: store.getSnapshot().newestCursor, generation: (prev?.generation ?? 0) + 1 } : prev,
+      ),
+    [store],
+  );
+
   const refresh = useCallback(async () => {
+    void loadPresence(client, roomId, store).catch(ignore);
     try {
-      const page = await fetchPage(client, { roomId, last: PAGE_SIZE });
-      dispatch({ type: 'historyLoaded', page });
+      store.dispatch({ type: 'historyLoaded', page: await fetchPage(client, { roomId, last: PAGE_SIZE }) });
       setStatus('ready');
       setLoadError(null);
-      setLive((prev) => ({ after: page.pageInfo.endCursor, generation: (prev?.generation ?? 0) + 1 }));
+      resume(true);
     } catch (error) {
       setLoadError(error instanceof Error ? error.message : String(error));
       setLoadFailures((count) => count + 1);
       setStatus((prev) => (prev === 'ready' ? prev : 'error'));
     }
-  }, [client, roomId]);
+  }, [client, roomId, store, resume]);
 
   const loadOlder = useCallback(async () => {
-    const { oldestCursor, hasOlder } = stateRef.current;
+    const { oldestCursor, hasOlder } = store.getSnapshot();
     if (!hasOlder || !oldestCursor) return;
     setLoadingOlder(true);
     try {
-      const page = await fetchPage(client, { roomId, last: PAGE_SIZE, before: oldestCursor });
-      dispatch({ type: 'olderLoaded', page });
+      store.dispatch({ type: 'olderLoaded', page: await fetchPage(client, { roomId, last: PAGE_SIZE, before: oldestCursor }) });
     } finally {
       setLoadingOlder(false);
     }
-  }, [client, roomId]);
-
-  const pollNewer = useCallback(async () => {
-    for (let pages = 0; pages < MAX_POLL_PAGES; pages += 1) {
-      const after = stateRef.current.newestCursor;
-      const page = after
-        ? await fetchPage(client, { roomId, first: POLL_PAGE_SIZE, after })
-        : await fetchPage(client, { roomId, last: PAGE_SIZE });
-      dispatch({ type: 'newerLoaded', page });
-      stateRef.current = feedReducer(stateRef.current, { type: 'newerLoaded', page });
-      if (!after || !page.pageInfo.hasNextPage) return;
-    }
-  }, [client, roomId]);
+  }, [client, roomId, store]);
 
   useEffect(() => {
     // refresh sets state only once its fetch settles, never synchronously in this effect.
@@ -106,15 +103,11 @@ export function useRoomFeed(roomId: string): RoomFeed {
   useEffect(() => {
     if (!live) return;
     const subscription = client
-      .subscribe({
-        query: MessageAddedSubscription,
-        variables: { roomId, after: live.after },
-        fetchPolicy: 'no-cache',
-      })
+      .subscribe({ query: MessageAddedSubscription, variables: { roomId, after: live.after }, fetchPolicy: 'no-cache' })
       .subscribe({
         next: (result) => {
           if (result.data) {
-            dispatch({ type: 'event', event: result.data.messageAdded });
+            store.dispatch({ type: 'event', event: result.data.messageAdded });
             setSubscriptionFailed(false);
           } else if (result.error) {
             setSubscriptionFailed(true);
@@ -123,59 +116,54 @@ export function useRoomFeed(roomId: string): RoomFeed {
         error: () => setSubscriptionFailed(true),
         complete: () => setSubscriptionFailed(true),
       });
-    const catchUp = live.after ? undefined : setTimeout(() => void pollNewer().catch(() => {}), EMPTY_ROOM_CATCH_UP_MS);
+    const emptyRoomCatchUp = live.after
+      ? undefined
+      : setTimeout(() => void pollNewer(client, roomId, store).catch(ignore), EMPTY_ROOM_CATCH_UP_MS);
     return () => {
-      clearTimeout(catchUp);
+      clearTimeout(emptyRoomCatchUp);
       subscription.unsubscribe();
     };
-  }, [client, roomId, live, pollNewer]);
+  }, [client, roomId, store, live]);
 
   // A socket that replaced a dropped or rotated one: resume the feed from the newest cursor
-  // held (rather than from where it first started); the old socket's warning no longer holds.
+  // held, and re-read what is on screen; the old socket's warning no longer holds.
   const seenReconnects = useRef(reconnects);
   useEffect(() => {
     if (reconnects === seenReconnects.current) return;
     seenReconnects.current = reconnects;
-    dispatch({ type: 'socketReconnected' });
+    store.dispatch({ type: 'socketReconnected' });
     setSubscriptionFailed(false);
-    setLive((prev) => (prev ? { after: stateRef.current.newestCursor, generation: prev.generation + 1 } : prev));
-  }, [reconnects]);
+    resume(false);
+    if (status === 'ready') void catchUp(client, roomId, store).catch(ignore);
+  }, [reconnects, status, client, roomId, store, resume]);
 
   const degraded = status === 'ready' && (state.realtimeWarning || socketStatus === 'closed' || subscriptionFailed);
 
-  // Leaving degraded mode: changes made meanwhile to messages already held (a bid's status,
-  // read receipts) are not replayed as events, so the newest page is read once more.
+  // Leaving degraded mode: changes made meanwhile to messages already held are not replayed.
   const wasDegraded = useRef(false);
   useEffect(() => {
-    if (wasDegraded.current && !degraded) {
-      void fetchPage(client, { roomId, last: PAGE_SIZE })
-        .then((page) => dispatch({ type: 'newerLoaded', page }))
-        .catch(() => {
-          // Refresh and the next event still bring it; nothing is lost by skipping this.
-        });
-    }
+    if (wasDegraded.current && !degraded) void catchUp(client, roomId, store).catch(ignore);
     wasDegraded.current = degraded;
-  }, [degraded, client, roomId]);
+  }, [degraded, client, roomId, store]);
 
   useEffect(() => {
     if (!degraded) return;
     const timer = setInterval(() => {
-      void pollNewer().catch(() => {
-        // The next tick tries again; the banner is already up.
-      });
+      void pollNewer(client, roomId, store).catch(ignore);
       // A subscription that ended for good is retried, from the newest cursor held.
-      if (subscriptionFailed) {
-        setLive((prev) => ({ after: stateRef.current.newestCursor, generation: (prev?.generation ?? 0) + 1 }));
-      }
+      if (subscriptionFailed) resume(true);
     }, POLL_INTERVAL_MS);
     return () => clearInterval(timer);
-  }, [degraded, pollNewer, subscriptionFailed]);
+  }, [degraded, client, roomId, store, subscriptionFailed, resume]);
 
-  return { state, status, loadError, loadingOlder, degraded, loadOlder, refresh, dispatch };
+  return { state, status, loadError, loadingOlder, degraded, loadOlder, refresh, dispatch: store.dispatch };
 }
 
-async function fetchPage(client: ApolloClient, variables: MessagesQueryVariables): Promise<MessagePage> {
-  const { data } = await client.query({ query: MessagesQuery, variables, fetchPolicy: 'no-cache' });
-  if (!data) throw new Error('The server returned no messages');
-  return data.messages;
+/** One store per room: a new room id starts from an empty feed. */
+function useFeedStore(roomId: string): FeedStore {
+  const [held, setHeld] = useState(() => ({ roomId, store: new FeedStore() }));
+  if (held.roomId === roomId) return held.store;
+  const fresh = { roomId, store: new FeedStore() };
+  setHeld(fresh);
+  return fresh.store;
 }

@@ -74,4 +74,12 @@ describe('useSendMessage', () => {
     expect(calls[0].variables).toMatchObject({ text: null, attachmentIds: ['5'], clientId: 'client-1' });
     expect(result.current.state.pending[0].attachments).toEqual([attachment]);
   });
+
+  it('explains a send refused for an expired sign-in as that, not as a wrong password', async () => {
+    const { result, answer } = setup();
+    act(() => void result.current.send({ text: 'Hello there', attachments: [] }));
+    await answer({ errors: [{ message: 'Sign in first.', extensions: { code: 'UNAUTHENTICATED' } }] });
+    await waitFor(() => expect(result.current.state.pending[0]?.status).toBe('failed'));
+    expect(result.current.state.pending[0].error).toBe('Your sign-in had expired. Try again.');
+  });
 });

@@ -8,7 +8,7 @@ import { useApolloClient } from '@apollo/client/react';
 import { SendMessageMutation } from './operations';
 import type { FeedAction, FeedAttachment, PendingMessage } from './feedState';
 import { newClientId } from './clientId';
-import { describeError } from '../auth/authApi';
+import { describeError } from '../app/errors';
 
 export interface Draft {
   text: string;

@@ -11,7 +11,14 @@ export function RoomListItem({ room, myId }: { room: RoomNode; myId: string }) {
   return (
     <li className="room">
       <Link to={`/dm/${room.id}`} className="room-link">
-        <span className="room-name">{other.username}</span>
+        <span className="room-name">
+          <span
+            className={`presence-dot${other.online ? ' online' : ''}`}
+            role="img"
+            aria-label={other.online ? 'online' : 'offline'}
+          />
+          {other.username}
+        </span>
         {room.unreadCount > 0 && (
           <span className="badge" aria-label={`${room.unreadCount} unread`}>
             {room.unreadCount}
@@ -28,6 +35,7 @@ export function RoomListItem({ room, myId }: { room: RoomNode; myId: string }) {
 
 function preview(message: NonNullable<RoomNode['lastMessage']>, otherName: string): string {
   const who = message.senderUsername === otherName ? '' : 'You: ';
+  if (message.deletedAt) return `${who}Message deleted`;
   if (message.messageType === 'BID') return `${who}Bid: ${message.text || 'price proposal'}`;
   if (message.text) return who + message.text;
   const count = message.attachments.length;

@@ -2,9 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
-import { CombinedGraphQLErrors } from '@apollo/client';
 import { EnsureRoomMutation } from './operations';
-import { describeError } from '../auth/authApi';
+import { describeError, errorCode } from '../app/errors';
 
 export function StartChatForm() {
   const navigate = useNavigate();
@@ -21,7 +20,7 @@ export function StartChatForm() {
       const { data } = await ensureRoom({ variables: { username: target } });
       if (data) navigate(`/dm/${data.ensureRoom.id}`);
     } catch (err) {
-      setError(isBadInput(err) ? `No one called “${target}” can be messaged.` : describeError(err));
+      setError(errorCode(err) === 'BAD_USER_INPUT' ? `No one called “${target}” can be messaged.` : describeError(err));
     }
   }
 
@@ -48,8 +47,4 @@ export function StartChatForm() {
       )}
     </form>
   );
-}
-
-function isBadInput(error: unknown): boolean {
-  return CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT');
 }

@@ -1,33 +1,42 @@
 /** GraphQL documents of the room list. */
 import { graphql } from '../gql';
 
+/** A room as the list shows it: the same shape from the query and from live events. */
+export const RoomListFields = graphql(`
+  fragment RoomListFields on ChatRoom {
+    id
+    createdAt
+    unreadCount
+    organizer {
+      id
+      username
+      online
+    }
+    vendor {
+      id
+      username
+      online
+    }
+    lastMessage {
+      id
+      text
+      messageType
+      senderUsername
+      createdAt
+      deletedAt
+      attachments {
+        id
+      }
+    }
+  }
+`);
+
 export const RoomsQuery = graphql(`
   query Rooms($first: Int) {
     rooms(first: $first) {
       edges {
-        cursor
         node {
-          id
-          createdAt
-          unreadCount
-          organizer {
-            id
-            username
-          }
-          vendor {
-            id
-            username
-          }
-          lastMessage {
-            id
-            text
-            messageType
-            senderUsername
-            createdAt
-            attachments {
-              id
-            }
-          }
+          ...RoomListFields
         }
       }
     }
@@ -43,9 +52,11 @@ export const EnsureRoomMutation = graphql(`
 `);
 
 export const RoomActivitySubscription = graphql(`
-  subscription RoomActivity($roomId: ID!) {
-    messageAdded(roomId: $roomId) {
-      __typename
+  subscription RoomActivity {
+    roomActivity {
+      room {
+        ...RoomListFields
+      }
     }
   }
 `);

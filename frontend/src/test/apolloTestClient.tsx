@@ -9,6 +9,7 @@ import { ApolloClient, ApolloLink, InMemoryCache } from '@apollo/client';
 import { ApolloProvider } from '@apollo/client/react';
 import { MockSubscriptionLink } from '@apollo/client/testing';
 import { SocketStatusContext, SocketStatusStore } from '../apollo/socketStatus';
+import introspection from '../gql/possibleTypes';
 
 export interface RecordedCall {
   operationName: string;
@@ -38,9 +39,7 @@ export function createTestClient(handler: Handler) {
   );
   const client = new ApolloClient({
     link: ApolloLink.split((op) => op.operationType === 'subscription', subscriptions, requests),
-    cache: new InMemoryCache({
-      possibleTypes: { RoomEvent: ['MessageEvent', 'BidEvent', 'ReadReceiptEvent', 'WarningEvent'] },
-    }),
+    cache: new InMemoryCache({ possibleTypes: introspection.possibleTypes }),
   });
   const socketStatus = new SocketStatusStore();
   function Wrapper({ children }: { children: ReactNode }) {

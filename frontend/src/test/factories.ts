@@ -1,5 +1,5 @@
 /** Builders of the GraphQL payloads the conversation tests feed to the client. */
-import type { BidFieldsFragment, MessageFieldsFragment, MessagesQuery } from '../gql/graphql';
+import type { BidFieldsFragment, MessageFieldsFragment, MessagesQuery, PresenceFieldsFragment, RoomQuery } from '../gql/graphql';
 
 export const ORGANIZER = { __typename: 'User' as const, id: '1', username: 'tfuller' };
 export const VENDOR = { __typename: 'User' as const, id: '2', username: 'bkirk' };
@@ -18,6 +18,8 @@ export function makeMessage(id: number | string, overrides: Partial<MessageField
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, Number.isNaN(n) ? 0 : n)).toISOString(),
     deliveredAt: null,
     readAt: null,
+    editedAt: null,
+    deletedAt: null,
     attachments: [],
     bidDetails: null,
     ...overrides,
@@ -59,5 +61,20 @@ export function makePage(
         },
       },
     } as MessagesQuery,
+  };
+}
+
+export function presenceOf(
+  user: typeof ORGANIZER | typeof VENDOR,
+  online = false,
+  lastSeenAt: string | null = null,
+): PresenceFieldsFragment {
+  return { ...user, online, lastSeenAt } as PresenceFieldsFragment;
+}
+
+/** The Room query's answer for room `id` between tfuller (organizer) and bkirk (vendor). */
+export function makeRoom(id: string, vendor: PresenceFieldsFragment = presenceOf(VENDOR)): { data: RoomQuery } {
+  return {
+    data: { room: { __typename: 'ChatRoom', id, organizer: presenceOf(ORGANIZER, true), vendor } } as RoomQuery,
   };
 }

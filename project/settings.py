@@ -5,34 +5,24 @@ in-process channel layer. DATABASE_URL and REDIS_URL switch to PostgreSQL and Re
 """
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import TypedDict
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from project.environment import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    secret_key_from_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PARLEY_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _secret_key() -> str:
@@ -40,17 +30,25 @@ def _secret_key() -> str:
     # kept in var/ rather than made anew per process; several processes share it too.
     if key := os.environ.get("SECRET_KEY"):
         return key
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return secret_key_from_file(VAR_DIR / "secret_key")
 
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is empty: name the host names the app is served under.")
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+
+# Served over HTTPS (directly or behind a TLS proxy named in PARLEY_TRUSTED_PROXIES): plain
+# HTTP is redirected, browsers are told to stay on HTTPS, cookies are never sent in clear.
+# docs/production.md is the checklist that `manage.py check --deploy` passes.
+HTTPS = env_bool("PARLEY_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("PARLEY_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARLEY_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("PARLEY_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -69,6 +67,9 @@ MIDDLEWARE = [
     "project.frontend.FrontendFilesMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Nothing here authenticates by cookie (the API takes a bearer header and is exempt), so
+    # this guards only a future form view; it costs a dictionary lookup per request.
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -103,7 +104,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -123,11 +124,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env_int("PARLEY_DB_POOL_MIN", 2),
-        "max_size": env_int("PARLEY_DB_POOL_MAX", 20),
+        "min_size": env_int("PARLEY_DB_POOL_MIN", 2, minimum=0),
+        "max_size": env_int("PARLEY_DB_POOL_MAX", 20, minimum=1),
         # Waiting for a free connection; also how long a request waits while the database is down.
-        "timeout": float(os.environ.get("PARLEY_DB_POOL_TIMEOUT", "2")),
+        "timeout": env_float("PARLEY_DB_POOL_TIMEOUT", 2, above=0),
     }
+    if DATABASES["default"]["OPTIONS"]["pool"]["min_size"] > DATABASES["default"]["OPTIONS"]["pool"]["max_size"]:
+        raise ImproperlyConfigured("PARLEY_DB_POOL_MIN is larger than PARLEY_DB_POOL_MAX.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -152,10 +155,12 @@ WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+[.-][0-9a-zA-Z_-]{8,12}\.[^.]+$"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
-CHANNEL_LAYER_BACKEND = os.environ.get("PARLEY_CHANNEL_LAYER", "redis")
+if REDIS_URL is not None and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not valid: expected redis://, rediss:// or unix://.")
+CHANNEL_LAYER_BACKEND = env_choice("PARLEY_CHANNEL_LAYER", "redis", ("redis", "pubsub"))
 # A process's channel (chat.realtime.RoomHub) holds at most `capacity` undelivered events; its
 # reader drains it at once into each subscription's own bounded queue (SUBSCRIBER_QUEUE).
-CHANNEL_CAPACITY = env_int("PARLEY_CHANNEL_CAPACITY", 1000)
+CHANNEL_CAPACITY = env_int("PARLEY_CHANNEL_CAPACITY", 1000, minimum=1)
 # redis-py 8 times a socket read out after 5 s by default, which is exactly how long the layer's
 # BZPOPMIN waits on an idle channel: every idle receive failed and looked like a lost Redis
 # (redis/redis-py#4091, django/channels_redis#422). Longer than the wait, still bounded.
@@ -183,9 +188,9 @@ GRAPHQL_JWT = {
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
     "JWT_VERIFY_EXPIRATION": True,
     "JWT_DECODE_HANDLER": "chat.services.auth.access_token_decode",
-    "JWT_EXPIRATION_DELTA": timedelta(seconds=env_int("ACCESS_TOKEN_SECONDS", 15 * 60)),
+    "JWT_EXPIRATION_DELTA": timedelta(seconds=env_int("ACCESS_TOKEN_SECONDS", 15 * 60, minimum=1)),
     "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
-    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7)),
+    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7, minimum=1)),
 }
 
 
@@ -227,27 +232,27 @@ class Limits(TypedDict):
 
 # The contract's limits; every one can be changed from the environment.
 PARLEY: Limits = {
-    "QUERY_DEPTH": env_int("PARLEY_QUERY_DEPTH", 10),
-    "PAGE_SIZE_MAX": env_int("PARLEY_PAGE_SIZE_MAX", 100),
-    "PAGE_SIZE_DEFAULT": 50,
-    "TEXT_MAX": env_int("PARLEY_TEXT_MAX", 5000),
-    "SUBSCRIPTIONS_PER_SOCKET": env_int("PARLEY_SUBSCRIPTIONS_PER_SOCKET", 100),
+    "QUERY_DEPTH": env_int("PARLEY_QUERY_DEPTH", 10, minimum=1),
+    "PAGE_SIZE_MAX": env_int("PARLEY_PAGE_SIZE_MAX", 100, minimum=1),
+    "PAGE_SIZE_DEFAULT": min(50, env_int("PARLEY_PAGE_SIZE_MAX", 100, minimum=1)),
+    "TEXT_MAX": env_int("PARLEY_TEXT_MAX", 5000, minimum=1),
+    "SUBSCRIPTIONS_PER_SOCKET": env_int("PARLEY_SUBSCRIPTIONS_PER_SOCKET", 100, minimum=1),
     # Events a subscription may have waiting for a slow client before it is told to reconnect.
-    "SUBSCRIBER_QUEUE": env_int("PARLEY_SUBSCRIBER_QUEUE", 500),
-    "REALTIME_RETRY_SECONDS": float(os.environ.get("PARLEY_REALTIME_RETRY_SECONDS", "1")),
-    "BROADCAST_TIMEOUT_SECONDS": float(os.environ.get("PARLEY_BROADCAST_TIMEOUT_SECONDS", "2")),
+    "SUBSCRIBER_QUEUE": env_int("PARLEY_SUBSCRIBER_QUEUE", 500, minimum=1),
+    "REALTIME_RETRY_SECONDS": env_float("PARLEY_REALTIME_RETRY_SECONDS", 1, above=0),
+    "BROADCAST_TIMEOUT_SECONDS": env_float("PARLEY_BROADCAST_TIMEOUT_SECONDS", 2, above=0),
     # Reconciliation (chat/realtime.py): how often a process compares its rooms' newest messages
     # with what its subscriptions have yielded; every REALTIME_RETRY_SECONDS for a while after
     # it saw the layer fail; how old a message must be before a subscription is behind it; and
     # how far before the last round a room's newest message is still compared.
-    "RECONCILE_SECONDS": float(os.environ.get("PARLEY_RECONCILE_SECONDS", "4")),
-    "RECONCILE_FAST_FOR_SECONDS": float(os.environ.get("PARLEY_RECONCILE_FAST_FOR_SECONDS", "60")),
-    "RECONCILE_GRACE_SECONDS": float(os.environ.get("PARLEY_RECONCILE_GRACE_SECONDS", "1")),
-    "RECONCILE_LOOKBACK_SECONDS": float(os.environ.get("PARLEY_RECONCILE_LOOKBACK_SECONDS", "60")),
-    "ATTACHMENT_MAX_BYTES": env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
-    "ATTACHMENTS_PER_MESSAGE": env_int("PARLEY_ATTACHMENTS_PER_MESSAGE", 10),
-    "ATTACHMENT_LINK_SECONDS": env_int("PARLEY_ATTACHMENT_LINK_SECONDS", 60 * 60),
-    "ATTACHMENT_UNUSED_HOURS": env_int("PARLEY_ATTACHMENT_UNUSED_HOURS", 24),
+    "RECONCILE_SECONDS": env_float("PARLEY_RECONCILE_SECONDS", 4, above=0),
+    "RECONCILE_FAST_FOR_SECONDS": env_float("PARLEY_RECONCILE_FAST_FOR_SECONDS", 60, minimum=0),
+    "RECONCILE_GRACE_SECONDS": env_float("PARLEY_RECONCILE_GRACE_SECONDS", 1, minimum=0),
+    "RECONCILE_LOOKBACK_SECONDS": env_float("PARLEY_RECONCILE_LOOKBACK_SECONDS", 60, above=0),
+    "ATTACHMENT_MAX_BYTES": env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
+    "ATTACHMENTS_PER_MESSAGE": env_int("PARLEY_ATTACHMENTS_PER_MESSAGE", 10, minimum=1),
+    "ATTACHMENT_LINK_SECONDS": env_int("PARLEY_ATTACHMENT_LINK_SECONDS", 60 * 60, minimum=1),
+    "ATTACHMENT_UNUSED_HOURS": env_int("PARLEY_ATTACHMENT_UNUSED_HOURS", 24, minimum=1),
     # Sniffed from the bytes, never taken from the client. No SVG or HTML: both can script.
     "ATTACHMENT_TYPES": env_list(
         "PARLEY_ATTACHMENT_TYPES",
@@ -271,26 +276,26 @@ PARLEY: Limits = {
         ],
     ),
     # How long after sending its sender may edit a message (fractions allowed).
-    "EDIT_WINDOW_HOURS": float(os.environ.get("PARLEY_EDIT_WINDOW_HOURS", "24")),
+    "EDIT_WINDOW_HOURS": env_float("PARLEY_EDIT_WINDOW_HOURS", 24, above=0),
     # setTyping: a subscriber shows `typing: false` after this long without renewal; a typist's
     # repeated calls within the throttle window are not broadcast (clients renew every 3 s).
-    "TYPING_LAPSE_SECONDS": float(os.environ.get("PARLEY_TYPING_LAPSE_SECONDS", "6")),
-    "TYPING_THROTTLE_SECONDS": float(os.environ.get("PARLEY_TYPING_THROTTLE_SECONDS", "2")),
+    "TYPING_LAPSE_SECONDS": env_float("PARLEY_TYPING_LAPSE_SECONDS", 6, above=0),
+    "TYPING_THROTTLE_SECONDS": env_float("PARLEY_TYPING_THROTTLE_SECONDS", 2, minimum=0),
     # Presence: a user whose last socket closed stays online this long (a reconnect does not
     # flap); with Redis each process beats this often and one silent for the expiry is dead.
-    "PRESENCE_GRACE_SECONDS": float(os.environ.get("PARLEY_PRESENCE_GRACE_SECONDS", "10")),
-    "PRESENCE_HEARTBEAT_SECONDS": float(os.environ.get("PARLEY_PRESENCE_HEARTBEAT_SECONDS", "5")),
-    "PRESENCE_EXPIRY_SECONDS": float(os.environ.get("PARLEY_PRESENCE_EXPIRY_SECONDS", "20")),
+    "PRESENCE_GRACE_SECONDS": env_float("PARLEY_PRESENCE_GRACE_SECONDS", 10, minimum=0),
+    "PRESENCE_HEARTBEAT_SECONDS": env_float("PARLEY_PRESENCE_HEARTBEAT_SECONDS", 5, above=0),
+    "PRESENCE_EXPIRY_SECONDS": env_float("PARLEY_PRESENCE_EXPIRY_SECONDS", 20, above=0),
     # sendMessage per user: a burst, then a steady rate (0 turns the limit off).
-    "SEND_BURST": env_int("PARLEY_SEND_BURST", 20),
-    "SEND_RATE_PER_SECOND": float(os.environ.get("PARLEY_SEND_RATE_PER_SECOND", "5")),
-    "QUERY_TOKENS": env_int("PARLEY_QUERY_TOKENS", 5000),
-    "QUERY_ALIASES": env_int("PARLEY_QUERY_ALIASES", 30),
-    "CONNECTION_INIT_TIMEOUT_SECONDS": env_int("PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS", 10),
+    "SEND_BURST": env_int("PARLEY_SEND_BURST", 20, minimum=1),
+    "SEND_RATE_PER_SECOND": env_float("PARLEY_SEND_RATE_PER_SECOND", 5, minimum=0),
+    "QUERY_TOKENS": env_int("PARLEY_QUERY_TOKENS", 5000, minimum=1),
+    "QUERY_ALIASES": env_int("PARLEY_QUERY_ALIASES", 30, minimum=0),
+    "CONNECTION_INIT_TIMEOUT_SECONDS": env_int("PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS", 10, minimum=1),
     "GRAPHIQL": env_bool("PARLEY_GRAPHIQL", True),
     "INTROSPECTION": env_bool("PARLEY_INTROSPECTION", True),
     # A JSON request body; a multipart one may carry one attachment more.
-    "BODY_MAX_BYTES": env_int("PARLEY_BODY_MAX_BYTES", 1024 * 1024),
+    "BODY_MAX_BYTES": env_int("PARLEY_BODY_MAX_BYTES", 1024 * 1024, minimum=1024),
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARLEY["BODY_MAX_BYTES"]
@@ -300,7 +305,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "project.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Strawberry logs every GraphQL error; ours are logged once, classified, in schema.errors.
         "strawberry.execution": {"level": "CRITICAL"},

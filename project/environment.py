@@ -6,6 +6,7 @@ import contextlib
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,8 +15,8 @@ TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
 
-def _raw(name: str) -> str | None:
-    value = os.environ.get(name)
+def _raw(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    value = (os.environ if environ is None else environ).get(name)
     return None if value is None or value.strip() == "" else value.strip()
 
 
@@ -42,8 +43,15 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise _refuse(name, value, "expected one of 1, 0, true, false, yes, no, on, off")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    value = _raw(name)
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    value = _raw(name, environ)
     if value is None:
         return default
     try:
@@ -124,3 +132,13 @@ def secret_key_from_file(path: Path) -> str:
     if not key:
         raise ImproperlyConfigured(f"{path} is empty: delete it (a new key is made) or set SECRET_KEY.")
     return key
+
+
+def socket_frame_limits(environ: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """The largest WebSocket message a socket may send (PARLEY_SOCKET_FRAME_MAX_BYTES, 1 MiB) and
+    how many frames it may have read but not handled (PARLEY_SOCKET_FRAME_QUEUE, 16): read by
+    the settings and by the launcher, which hands them to uvicorn."""
+    return (
+        env_int("PARLEY_SOCKET_FRAME_MAX_BYTES", 1024 * 1024, minimum=1024, environ=environ),
+        env_int("PARLEY_SOCKET_FRAME_QUEUE", 16, minimum=1, environ=environ),
+    )

@@ -19,6 +19,7 @@ from project.environment import (
     env_int,
     env_list,
     secret_key_from_file,
+    socket_frame_limits,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -228,6 +229,8 @@ class Limits(TypedDict):
     GRAPHIQL: bool
     INTROSPECTION: bool
     BODY_MAX_BYTES: int
+    SOCKET_FRAME_MAX_BYTES: int
+    SOCKET_FRAME_QUEUE: int
 
 
 # The contract's limits; every one can be changed from the environment.
@@ -294,6 +297,10 @@ PARLEY: Limits = {
     "CONNECTION_INIT_TIMEOUT_SECONDS": env_int("PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS", 10, minimum=1),
     "GRAPHIQL": env_bool("PARLEY_GRAPHIQL", True),
     "INTROSPECTION": env_bool("PARLEY_INTROSPECTION", True),
+    # A WebSocket message, and how many a socket may have read but not yet handled: a client
+    # sending faster than its socket is served is slowed down (TCP backpressure), never buffered.
+    "SOCKET_FRAME_MAX_BYTES": socket_frame_limits()[0],
+    "SOCKET_FRAME_QUEUE": socket_frame_limits()[1],
     # A JSON request body; a multipart one may carry one attachment more.
     "BODY_MAX_BYTES": env_int("PARLEY_BODY_MAX_BYTES", 1024 * 1024, minimum=1024),
 }

@@ -86,10 +86,20 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
 
     channel_layer_alias = "parley.socket-has-no-layer"
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Frames read but not yet handled. When it is full, receive() waits: the consumer stops
+        # reading, the server's own bounded queue fills, and TCP slows the client down.
+        self.message_queue = asyncio.Queue(maxsize=settings.PARLEY["SOCKET_FRAME_QUEUE"])
+
     async def get_context(self, request, response) -> Context:
         return Context(request=request)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is not None and len(text_data) > settings.PARLEY["SOCKET_FRAME_MAX_BYTES"]:
+            # The server caps frames already (project.serve); this holds under any other server.
+            await self.close(code=1009, reason="Message too big")
+            return
         # Both protocols' handlers index every message as an object; valid JSON that is not
         # one (a list, a string, null) would crash the handler and leave the socket mute.
         if text_data is not None:
@@ -100,7 +110,7 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
             if not is_object:
                 await self.close(code=4400, reason="A message must be a JSON object")
                 return
-        await super().receive(text_data=text_data, bytes_data=bytes_data)
+        await self.message_queue.put({"message": text_data or None, "disconnected": False})
 
     async def on_ws_connect(self, context: Context):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
@@ -133,6 +143,10 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
         if (user_id := getattr(self, "_present", None)) is not None:
             self._present = None
             presence_tracker().closed(user_id)
+        # The client is gone: frames it left unhandled no longer matter, and the queue must
+        # have room for the handler's stop signal.
+        while self.message_queue.full():
+            self.message_queue.get_nowait()
         await super().disconnect(code)
 
 
@@ -163,20 +177,28 @@ class BodyTooLarge(Exception):
     pass
 
 
+# The one endpoint that takes a request body; every other method and path takes none.
+BODY_PATHS = ("/graphql/", "/graphql")
+
+
 class BodySizeLimit:
-    """Refuses an oversized request body while it streams in: by its Content-Length before a
-    byte is read, or by counting the bytes of a chunked body, so none is held whole."""
+    """Caps every request body, on every method and path, while it streams in: by its
+    Content-Length before a byte is read, or by counting the bytes of a chunked body, so none
+    is held whole (Django reads a body to a temporary file before any view can refuse it).
+    Only `POST /graphql/` takes a body at all; anywhere else a body is refused."""
 
     def __init__(self, app) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers", []))
-        limit = settings.PARLEY["BODY_MAX_BYTES"]
-        if headers.get(b"content-type", b"").startswith(b"multipart/"):
-            limit += settings.PARLEY["ATTACHMENT_MAX_BYTES"]
+        limit = 0
+        if scope["method"] == "POST" and scope["path"] in BODY_PATHS:
+            limit = settings.PARLEY["BODY_MAX_BYTES"]
+            if headers.get(b"content-type", b"").startswith(b"multipart/"):
+                limit += settings.PARLEY["ATTACHMENT_MAX_BYTES"]
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
             return await self._refuse(send, limit)
@@ -198,12 +220,18 @@ class BodySizeLimit:
     @staticmethod
     async def _refuse(send, limit: int) -> None:
         logger.info("request body too large", extra={"limit": limit})
-        error = error_payload(f"The request body is larger than {limit} bytes.", "BAD_USER_INPUT")
+        message = f"The request body is larger than {limit} bytes." if limit else "This request takes no body."
+        error = error_payload(message, "BAD_USER_INPUT")
         body = json.dumps({"errors": [error]}).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
+            # Answered before Django's middleware runs: the headers it would have added.
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", settings.X_FRAME_OPTIONS.encode()),
+            (b"referrer-policy", settings.SECURE_REFERRER_POLICY.encode()),
+            (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

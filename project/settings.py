@@ -18,6 +18,7 @@ from project.environment import (
     env_float,
     env_int,
     env_list,
+    env_networks,
     secret_key_from_file,
     socket_frame_limits,
 )
@@ -81,12 +82,17 @@ CORS_ALLOW_HEADERS = ["authorization", "content-type"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# `{socket_origin}` becomes the app's own WebSocket origin (ws://host:port, wss:// over HTTPS),
+# per response: a page may open sockets to its own server and nowhere else.
 CONTENT_SECURITY_POLICY = os.environ.get(
     "PARLEY_CONTENT_SECURITY_POLICY",
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
+    "default-src 'self'; connect-src 'self' {socket_origin}; img-src 'self' data: blob:; "
     "style-src 'self' 'unsafe-inline'; font-src 'self' data:; worker-src 'self' blob:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
 )
+# The proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed;
+# nobody's by default, so a client can never choose the address its budgets are counted by.
+TRUSTED_PROXIES = [str(network) for network in env_networks("PARLEY_TRUSTED_PROXIES")]
 
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.application"

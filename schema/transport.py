@@ -6,15 +6,16 @@ import json
 import logging
 import time
 from datetime import timedelta
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from asgiref.sync import sync_to_async
-from channels.security.websocket import OriginValidator
+from channels.security.websocket import WebsocketDenier
 from cross_web import HTTPException
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.request import split_domain_port, validate_host
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.django.views import AsyncGraphQLView
@@ -237,15 +238,59 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class SocketOriginValidator(OriginValidator):
-    """Browser sockets must come from an allowed host; a client that sends no Origin at all
-    is not a browser (no cross-site risk) and is let in."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(scheme: str, netloc: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) origin, the port made explicit; None if it is not one."""
+    scheme = scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        return None
+    host, port = split_domain_port(netloc.lower())
+    if not host:
+        return None
+    try:
+        return scheme, host, int(port) if port else DEFAULT_PORTS[scheme]
+    except ValueError:
+        return None
+
+
+def _socket_own_origin(scope) -> tuple[str, str, int] | None:
+    """The origin of the page a socket opened on this server would come from: the socket's
+    own scheme (wss: https), its Host header, which must be one of ALLOWED_HOSTS."""
+    host = next((value.decode("latin-1") for name, value in scope.get("headers", []) if name == b"host"), "")
+    own = _origin("https" if scope.get("scheme") == "wss" else "http", host)
+    if own is None or not validate_host(own[1], settings.ALLOWED_HOSTS):
+        return None
+    return own
+
+
+class SocketOriginValidator:
+    """Browser sockets must come from the app's own origin, scheme, host and port alike (or
+    one listed in CORS_ALLOWED_ORIGINS): a page of another site, or of another app on this
+    host's other ports, cannot use a visitor's browser to open one. A client that sends no
+    Origin at all is not a browser (no cross-site risk) and is let in."""
 
     def __init__(self, app) -> None:
-        super().__init__(app, settings.ALLOWED_HOSTS)
+        self.app = app
 
-    def valid_origin(self, parsed_origin) -> bool:
-        return parsed_origin is None or self.validate_origin(parsed_origin)
+    async def __call__(self, scope, receive, send):
+        header = next((value for name, value in scope.get("headers", []) if name == b"origin"), None)
+        if header is not None and not self._allowed(scope, header.decode("latin-1")):
+            logger.info("socket refused", extra={"reason": "foreign origin", "origin": header.decode("latin-1")[:200]})
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+    @staticmethod
+    def _allowed(scope, value: str) -> bool:
+        parsed = urlsplit(value.strip())
+        origin = _origin(parsed.scheme, parsed.netloc)
+        if origin is None:
+            return False
+        if origin == _socket_own_origin(scope):
+            return True
+        listed = (urlsplit(o) for o in settings.CORS_ALLOWED_ORIGINS)
+        return origin in {_origin(o.scheme, o.netloc) for o in listed}
 
 
 def _handshake_token(scope) -> str | None:

@@ -1,6 +1,7 @@
 """Who may open a socket: tokens in connection_init, the query string or the handshake header;
 browsers only from allowed origins."""
 
+import asyncio
 import time
 
 import jwt
@@ -117,3 +118,53 @@ async def test_at_most_the_configured_number_of_subscriptions_per_socket(transac
             assert "limit" in refusal["payload"][0]["message"].lower()
     finally:
         small.stop()
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["http://127.0.0.1:{other}", "https://127.0.0.1:{port}", "http://localhost:{other}", "null"],
+    ids=["same-host-other-port", "same-host-and-port-other-scheme", "allowed-host-other-port", "opaque"],
+)
+async def test_a_browser_origin_must_match_the_apps_scheme_host_and_port(server, pair, origin):
+    origin = origin.format(port=server.port, other=server.port + 1)
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with GraphQLSocket.connect(server.ws, origin=origin):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_a_host_outside_allowed_hosts_cannot_vouch_for_its_own_origin(server, pair):
+    # DNS rebinding: evil.example resolves to the server; its page's origin matches its Host.
+    headers = {"Host": f"evil.example:{server.port}"}
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with GraphQLSocket.connect(
+            server.ws, origin=f"http://evil.example:{server.port}", additional_headers=headers
+        ):
+            pass
+    assert refused.value.response.status_code in (400, 403)
+
+
+def test_behind_a_trusted_tls_proxy_the_https_origin_is_the_apps_own(transactional_db, pair):
+    from tests.processes import start_server
+
+    proxied = start_server(PARLEY_TRUSTED_PROXIES="127.0.0.1")
+    direct = start_server()
+    try:
+        for server, accepted in ((proxied, True), (direct, False)):
+
+            async def attempt(server=server):
+                async with GraphQLSocket.connect(
+                    server.ws,
+                    origin=f"https://127.0.0.1:{server.port}",
+                    additional_headers={"X-Forwarded-Proto": "https"},
+                ) as socket:
+                    return (await socket.init({"authorization": f"Bearer {pair.vendor_token}"}))["type"]
+
+            if accepted:
+                assert asyncio.run(attempt()) == "connection_ack"
+            else:
+                with pytest.raises(websockets.InvalidStatus):
+                    asyncio.run(attempt())
+    finally:
+        proxied.stop()
+        direct.stop()

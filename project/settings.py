@@ -237,6 +237,11 @@ class Limits(TypedDict):
     BODY_MAX_BYTES: int
     SOCKET_FRAME_MAX_BYTES: int
     SOCKET_FRAME_QUEUE: int
+    SIGN_IN_FAILURES: int
+    SIGN_IN_FAILURE_WINDOW_SECONDS: int
+    AUTH_ADDRESS_PER_MINUTE: int
+    PASSWORD_HASH_WORKERS: int
+    PASSWORD_HASH_QUEUE: int
 
 
 # The contract's limits; every one can be changed from the environment.
@@ -298,6 +303,15 @@ PARLEY: Limits = {
     # sendMessage per user: a burst, then a steady rate (0 turns the limit off).
     "SEND_BURST": env_int("PARLEY_SEND_BURST", 20, minimum=1),
     "SEND_RATE_PER_SECOND": env_float("PARLEY_SEND_RATE_PER_SECOND", 5, minimum=0),
+    # Sign-in: failed tokenAuth attempts of one username from one client address in a window;
+    # tokenAuth, register and refreshToken together per client address (0 turns it off).
+    "SIGN_IN_FAILURES": env_int("PARLEY_SIGN_IN_FAILURES", 10, minimum=1),
+    "SIGN_IN_FAILURE_WINDOW_SECONDS": env_int("PARLEY_SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1),
+    "AUTH_ADDRESS_PER_MINUTE": env_int("PARLEY_AUTH_ADDRESS_PER_MINUTE", 100, minimum=0),
+    # Password hashes run in a pool of their own, never in the ORM's thread; beyond this many
+    # waiting, a sign-in is refused with RATE_LIMITED rather than queued.
+    "PASSWORD_HASH_WORKERS": env_int("PARLEY_PASSWORD_HASH_WORKERS", max(1, (os.cpu_count() or 2) // 2), minimum=1),
+    "PASSWORD_HASH_QUEUE": env_int("PARLEY_PASSWORD_HASH_QUEUE", 32, minimum=1),
     "QUERY_TOKENS": env_int("PARLEY_QUERY_TOKENS", 5000, minimum=1),
     "QUERY_ALIASES": env_int("PARLEY_QUERY_ALIASES", 30, minimum=0),
     "CONNECTION_INIT_TIMEOUT_SECONDS": env_int("PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS", 10, minimum=1),

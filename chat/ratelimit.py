@@ -183,6 +183,30 @@ def send_budget_take(*, user_id: int) -> None:
     budget_take(send_budget(), user_id, what="messages")
 
 
+def upload_budget_take(*, user_id: int) -> None:
+    limits = settings.PARLEY
+    budget_take(Budget("upload", limits["UPLOAD_BURST"], limits["UPLOAD_RATE_PER_SECOND"]), user_id, what="uploads")
+
+
+def room_budget_take(*, user_id: int) -> None:
+    """ensureRoom and createRoom together (each also tells whether a user exists)."""
+    limits = settings.PARLEY
+    budget = Budget("room", limits["ROOM_BURST"], limits["ROOM_RATE_PER_SECOND"])
+    budget_take(budget, user_id, what="rooms opened")
+
+
+def bid_update_budget_take(*, user_id: int) -> None:
+    limits = settings.PARLEY
+    budget = Budget("bid-update", limits["BID_UPDATE_BURST"], limits["BID_UPDATE_RATE_PER_SECOND"])
+    budget_take(budget, user_id, what="bid changes")
+
+
+def mark_read_budget_take(*, user_id: int) -> None:
+    limits = settings.PARLEY
+    budget = Budget("mark-read", limits["MARK_READ_BURST"], limits["MARK_READ_RATE_PER_SECOND"])
+    budget_take(budget, user_id, what="read receipts")
+
+
 def budgets_clear() -> None:
     """Forget every budget and window (tests start from full budgets)."""
     _local.clear()

@@ -242,6 +242,16 @@ class Limits(TypedDict):
     AUTH_ADDRESS_PER_MINUTE: int
     PASSWORD_HASH_WORKERS: int
     PASSWORD_HASH_QUEUE: int
+    UPLOAD_BURST: int
+    UPLOAD_RATE_PER_SECOND: float
+    UNUSED_ATTACHMENT_BYTES: int
+    ROOM_BURST: int
+    ROOM_RATE_PER_SECOND: float
+    BID_UPDATE_BURST: int
+    BID_UPDATE_RATE_PER_SECOND: float
+    MARK_READ_BURST: int
+    MARK_READ_RATE_PER_SECOND: float
+    SOCKETS_PER_USER: int
 
 
 # The contract's limits; every one can be changed from the environment.
@@ -303,6 +313,26 @@ PARLEY: Limits = {
     # sendMessage per user: a burst, then a steady rate (0 turns the limit off).
     "SEND_BURST": env_int("PARLEY_SEND_BURST", 20, minimum=1),
     "SEND_RATE_PER_SECOND": env_float("PARLEY_SEND_RATE_PER_SECOND", 5, minimum=0),
+    # Every other write, per user: a burst, then a steady rate (a rate of 0 turns one off).
+    # uploadAttachment; ensureRoom and createRoom together; updateBid; markRead.
+    "UPLOAD_BURST": env_int("PARLEY_UPLOAD_BURST", 20, minimum=1),
+    "UPLOAD_RATE_PER_SECOND": env_float("PARLEY_UPLOAD_RATE_PER_SECOND", 0.5, minimum=0),
+    "ROOM_BURST": env_int("PARLEY_ROOM_BURST", 20, minimum=1),
+    "ROOM_RATE_PER_SECOND": env_float("PARLEY_ROOM_RATE_PER_SECOND", 0.2, minimum=0),
+    "BID_UPDATE_BURST": env_int("PARLEY_BID_UPDATE_BURST", 20, minimum=1),
+    "BID_UPDATE_RATE_PER_SECOND": env_float("PARLEY_BID_UPDATE_RATE_PER_SECOND", 1, minimum=0),
+    # The web client marks read as messages arrive: as often as the other side may send.
+    "MARK_READ_BURST": env_int("PARLEY_MARK_READ_BURST", 60, minimum=1),
+    "MARK_READ_RATE_PER_SECOND": env_float("PARLEY_MARK_READ_RATE_PER_SECOND", 10, minimum=0),
+    # Bytes of a user's uploads not yet sent: by default one message's worth of the largest files.
+    "UNUSED_ATTACHMENT_BYTES": env_int(
+        "PARLEY_UNUSED_ATTACHMENT_BYTES",
+        env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+        * env_int("PARLEY_ATTACHMENTS_PER_MESSAGE", 10, minimum=1),
+        minimum=env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
+    ),
+    # Authenticated sockets one user may hold on one server process (tabs, devices).
+    "SOCKETS_PER_USER": env_int("PARLEY_SOCKETS_PER_USER", 20, minimum=1),
     # Sign-in: failed tokenAuth attempts of one username from one client address in a window;
     # tokenAuth, register and refreshToken together per client address (0 turns it off).
     "SIGN_IN_FAILURES": env_int("PARLEY_SIGN_IN_FAILURES", 10, minimum=1),

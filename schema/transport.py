@@ -125,6 +125,10 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
         if user is None:
             logger.info("socket refused", extra={"reason": error or "no token"})
             raise ConnectionRejectionError({"message": error or "Sign in first."})
+        if presence_tracker().sockets.get(user.pk, 0) >= settings.PARLEY["SOCKETS_PER_USER"]:
+            # Each socket holds memory and subscriptions; one user does not get to hold them all.
+            logger.info("socket refused", extra={"reason": "too many sockets", "user_id": user.pk})
+            raise ConnectionRejectionError({"message": "Too many open sockets for this user; close one first."})
         context.user = user
         self._present: int | None = user.pk
         presence_tracker().opened(user.pk)

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from chat.errors import InvalidInput
 from chat.models import Attachment, ChatRoom, Message, User
+from chat.ratelimit import upload_budget_take
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ def _matches_name(name: str, sniffed: str) -> bool:
 def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
     if not isinstance(file, UploadedFile):
         raise InvalidInput("`file` must be a file sent as a multipart upload.")
+    upload_budget_take(user_id=uploader.pk)
     limit = settings.PARLEY["ATTACHMENT_MAX_BYTES"]
     size = file.size or 0
     if size > limit:
@@ -74,11 +77,29 @@ def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
     attachment.file.save(attachment.storage_key, File(file), save=False)
     try:
         with transaction.atomic():
+            _unused_quota_check(uploader=uploader, adding=size)
             attachment.save()
     except Exception:
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+def _unused_quota_check(*, uploader: User, adding: int) -> None:
+    """Inside the upload's transaction: the uploader's row is locked, so two uploads at once
+    cannot both fit in what is left. Uploads past their unused lifetime are the purge's, not
+    the user's, to count."""
+    User.objects.select_for_update().filter(pk=uploader.pk).values_list("pk").first()
+    since = timezone.now() - timedelta(hours=settings.PARLEY["ATTACHMENT_UNUSED_HOURS"])
+    unused = Attachment.objects.filter(uploaded_by=uploader, message__isnull=True, created_at__gte=since)
+    held = unused.aggregate(total=Sum("size"))["total"] or 0
+    quota = settings.PARLEY["UNUSED_ATTACHMENT_BYTES"]
+    if held + adding > quota:
+        raise InvalidInput(
+            f"Your unsent uploads hold {held} bytes and at most {quota} may wait to be sent: "
+            "send them first (unsent uploads expire after "
+            f"{settings.PARLEY['ATTACHMENT_UNUSED_HOURS']} hours)."
+        )
 
 
 def _parse_ids(values: Sequence[str]) -> list[int]:

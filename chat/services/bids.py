@@ -11,6 +11,7 @@ from django.utils import timezone
 from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, User
+from chat.ratelimit import bid_update_budget_take, send_budget_take
 from chat.selectors import parse_id
 from chat.services.messages import message_append
 
@@ -55,6 +56,8 @@ def bid_create(
     if vendor.pk != room.vendor_id:
         raise Forbidden("Only the room's vendor can make a bid.")
     value, code, clean_note = _clean_amount(amount), _clean_currency(currency), _clean_note(note)
+    # A bid posts and broadcasts a message: it spends the same budget as sendMessage.
+    send_budget_take(user_id=vendor.pk)
 
     def terms(message: Message) -> tuple[list[Attachment], Bid | None]:
         return [], Bid.objects.create(message=message, amount=value, currency=code, note=clean_note, created_by=vendor)
@@ -92,6 +95,7 @@ def bid_change_allowed(*, by_vendor: bool, current: str, change: BidChange) -> b
 
 def bid_update(*, bid_id: str, user: User, change: BidChange) -> Bid:
     pk = parse_id(bid_id, what="Bid")
+    bid_update_budget_take(user_id=user.pk)
     with transaction.atomic():
         # The lock makes a concurrent accept and withdraw queue: the second sees the first.
         bid = Bid.objects.select_for_update().select_related("message__room").filter(pk=pk).first()

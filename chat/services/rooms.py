@@ -6,6 +6,7 @@ from django.db.models import Q
 from chat import realtime
 from chat.errors import Forbidden, InvalidInput
 from chat.models import ChatRoom, Role, User
+from chat.ratelimit import room_budget_take
 from chat.selectors import parse_id
 
 
@@ -48,6 +49,7 @@ def _organizer_first(caller: User, other: User) -> tuple[User, User]:
 
 
 def room_ensure(*, caller: User, username: str) -> ChatRoom:
+    room_budget_take(user_id=caller.pk)
     other = User.objects.filter(username=username.strip(), is_active=True).first()
     if other is None:
         raise InvalidInput(f"No user named {username!r}.")
@@ -58,6 +60,7 @@ def room_ensure(*, caller: User, username: str) -> ChatRoom:
 
 
 def room_create(*, caller: User, organizer_id: str, vendor_id: str) -> ChatRoom:
+    room_budget_take(user_id=caller.pk)
     organizer_pk = parse_id(organizer_id, what="Organizer")
     vendor_pk = parse_id(vendor_id, what="Vendor")
     if caller.pk not in (organizer_pk, vendor_pk):

@@ -168,3 +168,27 @@ def test_behind_a_trusted_tls_proxy_the_https_origin_is_the_apps_own(transaction
     finally:
         proxied.stop()
         direct.stop()
+
+
+async def test_the_sockets_of_one_user_are_capped(transactional_db, pair):
+    from tests.processes import start_server
+
+    capped = start_server(PARLEY_SOCKETS_PER_USER="2")
+    try:
+        init = {"authorization": f"Bearer {pair.vendor_token}"}
+        async with GraphQLSocket.connect(capped.ws) as first, GraphQLSocket.connect(capped.ws) as second:
+            assert (await first.init(init))["type"] == "connection_ack"
+            assert (await second.init(init))["type"] == "connection_ack"
+            async with GraphQLSocket.connect(capped.ws) as third:
+                await third.send({"type": "connection_init", "payload": init})
+                assert await third.closed_with() == FORBIDDEN
+            # Another user is not affected.
+            async with GraphQLSocket.connect(capped.ws) as theirs:
+                assert (await theirs.init({"authorization": f"Bearer {pair.organizer_token}"}))[
+                    "type"
+                ] == "connection_ack"
+        # Once one closes, the user may open another.
+        async with GraphQLSocket.connect(capped.ws) as again:
+            assert (await again.init(init))["type"] == "connection_ack"
+    finally:
+        capped.stop()

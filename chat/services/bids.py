@@ -2,6 +2,7 @@
 change what, under a row lock so that two changes cannot both win."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import pycountry
@@ -72,6 +73,8 @@ class BidChange:
     status: str | None = None
     amount: object | None = None
     note: str | None = None
+    # The bid's updatedAt as the caller saw it: the change applies to those terms or not at all.
+    expected_updated_at: datetime | None = None
 
     @property
     def kind(self) -> str:
@@ -101,6 +104,12 @@ def bid_update(*, bid_id: str, user: User, change: BidChange) -> Bid:
         bid = Bid.objects.select_for_update().select_related("message__room").filter(pk=pk).first()
         if bid is None or not bid.message.room.has_participant(user):
             raise NotFound("Bid not found.")
+        if change.expected_updated_at is not None and change.expected_updated_at != bid.updated_at:
+            # Accepting binds the terms the organizer saw, not ones revised a moment before.
+            raise InvalidInput(
+                f"The bid changed since you saw it: it is now {bid.amount} {bid.currency}, "
+                f"{bid.status.lower()}. Nothing was changed; look at it again."
+            )
         by_vendor = user.pk == bid.message.room.vendor_id
         if not bid_change_allowed(by_vendor=by_vendor, current=bid.status, change=change):
             raise InvalidInput(f"That change is not allowed on a {bid.status.lower()} bid.")

@@ -4,12 +4,11 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from chat import auth_throttle, passwords
 from chat.errors import InvalidInput
-from chat.models import Role, User
-
-USERNAME_MAX = 150
+from chat.models import USERNAME_RULE_TEXT, Role, User, username_follows_rule
 
 
 async def user_register(*, username: str, password: str, role: str, address: str) -> User:
@@ -25,13 +24,14 @@ async def user_register(*, username: str, password: str, role: str, address: str
 def _registration_check(*, username: str, password: str, role: str, address: str) -> User:
     auth_throttle.auth_address_take(address=address)
     username = username.strip()
-    if not username or len(username) > USERNAME_MAX:
-        raise InvalidInput(f"A username is 1 to {USERNAME_MAX} characters.")
+    if not username_follows_rule(username):
+        raise InvalidInput(f"A username is {USERNAME_RULE_TEXT}.")
     if role not in Role.values:
         raise InvalidInput("Unknown role.")
-    if User.objects.filter(username__iexact=username).exists():
+    # Names from before the rule have no key: compare those too, regardless of case.
+    if User.objects.filter(Q(username_key=username.lower()) | Q(username__iexact=username)).exists():
         raise InvalidInput("That username is taken.")
-    candidate = User(username=username, role=role)
+    candidate = User(username=username, username_key=username.lower(), role=role)
     try:
         validate_password(password, user=candidate)
     except ValidationError as error:

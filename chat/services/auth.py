@@ -15,6 +15,7 @@ from graphql_jwt.shortcuts import create_refresh_token, get_token, get_user_by_t
 from chat import auth_throttle, passwords
 from chat.errors import Unauthenticated
 from chat.models import User
+from chat.selectors import user_by_username
 
 
 @dataclass
@@ -42,7 +43,7 @@ async def sign_in(*, username: str, password: str, address: str) -> Tokens:
 def _sign_in_start(*, username: str, address: str) -> User | None:
     auth_throttle.auth_address_take(address=address)
     auth_throttle.sign_in_allowed_check(username=username, address=address)
-    return User.objects.filter(username=username).first()
+    return user_by_username(username)
 
 
 def _sign_in_finish(*, user: User, rehashed: str | None, address: str) -> Tokens:

@@ -7,7 +7,7 @@ from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import ChatRoom, Role, User
 from chat.ratelimit import room_budget_take
-from chat.selectors import parse_id
+from chat.selectors import parse_id, user_by_username
 
 
 def _room_for_pair(a: User, b: User) -> ChatRoom | None:
@@ -50,7 +50,7 @@ def _organizer_first(caller: User, other: User) -> tuple[User, User]:
 
 def room_ensure(*, caller: User, username: str) -> ChatRoom:
     room_budget_take(user_id=caller.pk)
-    other = User.objects.filter(username=username.strip(), is_active=True).first()
+    other = user_by_username(username.strip(), active=True)
     if other is None:
         raise InvalidInput(f"No user named {username!r}.")
     if other.pk == caller.pk:

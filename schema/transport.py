@@ -28,6 +28,7 @@ from chat.services.auth import access_token_expiry
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
 from schema.errors import DATABASE_DOWN, error_payload
+from schema.legacy_ws import LegacyGraphQLWSHandler
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
     """
 
     channel_layer_alias = "parley.socket-has-no-layer"
+    graphql_ws_handler_class = LegacyGraphQLWSHandler
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -192,3 +192,40 @@ async def test_the_sockets_of_one_user_are_capped(transactional_db, pair):
             assert (await again.init(init))["type"] == "connection_ack"
     finally:
         capped.stop()
+
+
+# --- the legacy graphql-ws protocol gets every protection of graphql-transport-ws ---------------
+
+
+async def test_the_legacy_protocol_closes_a_refused_init_with_4403(server):
+    async with GraphQLSocket.connect(server.ws, protocol="graphql-ws") as socket:
+        await socket.send({"type": "connection_init", "payload": {"authorization": "Bearer garbage"}})
+        assert (await socket.receive())["type"] == "connection_error"
+        assert await socket.closed_with() == FORBIDDEN
+
+
+async def test_the_legacy_protocol_closes_a_socket_that_never_sends_connection_init_with_4408(transactional_db):
+    from tests.processes import start_server
+
+    quick = start_server(PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS="1")
+    try:
+        async with GraphQLSocket.connect(quick.ws, protocol="graphql-ws") as socket:
+            assert await socket.closed_with(timeout=5) == 4408
+    finally:
+        quick.stop()
+
+
+async def test_a_second_legacy_connection_init_cannot_sign_the_socket_in_as_someone_else(server, pair):
+    async with GraphQLSocket.connect(server.ws, protocol="graphql-ws") as socket:
+        await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {pair.vendor_token}"}})
+        assert (await socket.receive())["type"] == "connection_ack"
+        await socket.send({"type": "connection_init", "payload": {"authorization": f"Bearer {pair.outsider_token}"}})
+        await socket.send({"id": "1", "type": "start", "payload": {"query": "{ me { username } }"}})
+        assert await socket.closed_with() == 4429
+
+
+async def test_a_legacy_connection_init_whose_payload_is_not_an_object_closes_with_4400(server):
+    async with GraphQLSocket.connect(server.ws, protocol="graphql-ws") as socket:
+        await socket.send({"type": "connection_init", "payload": ["not", "an", "object"]})
+        assert (await socket.receive())["type"] == "connection_error"
+        assert await socket.closed_with() == 4400

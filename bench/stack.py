@@ -208,7 +208,7 @@ class Stack:
         if self.server == "uvicorn":
             # The server as `make run` starts it (project/serve.py), run from app_dir.
             extra = os.environ.get("BENCH_UVICORN_ARGS", "").split()
-            command = serve.app_command(host="127.0.0.1", port=port, extra=extra, python=PYTHON)
+            command = serve.app_command(host="127.0.0.1", port=port, extra=extra, python=PYTHON, env=self.env())
         elif self.server == "daphne":
             command = [
                 PYTHON,

@@ -4,11 +4,15 @@ new rows never shift it."""
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
 
 from chat.errors import InvalidInput
+
+# A cursor of ours is at most ~60 characters; an id is a positive 64-bit integer.
+MAX_LENGTH = 200
+ID_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True, order=True)
@@ -22,15 +26,22 @@ class Cursor:
 
     @classmethod
     def decode(cls, value: str) -> "Cursor":
+        """The cursor `value` encodes; InvalidInput for anything that is not one a page could
+        have given: malformed, too long, a time without a zone or one that leaves the years a
+        timestamp can hold once in UTC (9999-12-31T23:59:59-23:59 is year 10000 there), an id
+        no row can have."""
+        if len(value) > MAX_LENGTH:
+            raise InvalidInput("Malformed cursor.")
         try:
             raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
             at, _, pk = raw.partition("|")
-            cursor = cls(datetime.fromisoformat(at), int(pk))
-        except (binascii.Error, UnicodeDecodeError, ValueError):
+            when, key = datetime.fromisoformat(at), int(pk)
+            if when.tzinfo is None or not 0 <= key <= ID_MAX:
+                raise ValueError(raw)
+            # The database compares in UTC: a time that cannot be written in UTC is no cursor.
+            return cls(when.astimezone(UTC), key)
+        except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):
             raise InvalidInput("Malformed cursor.") from None
-        if cursor.at.tzinfo is None:
-            raise InvalidInput("Malformed cursor.")
-        return cursor
 
     def after_q(self, at_field: str) -> Q:
         # The redundant `>=` bound is what an index on (room, at, id) can seek on; the OR

@@ -1,6 +1,8 @@
 """The chat domain's tables: users with a marketplace role, one room per pair of users,
 messages, their attachments and the bids negotiated in them."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Greatest, Least
@@ -12,14 +14,36 @@ class Role(models.TextChoices):
     VENDOR = "VENDOR"
 
 
+# What a username may be: nothing that can pass for another name on screen (no look-alike
+# letters, invisible or direction-changing characters, spaces or markup).
+USERNAME_RULE = re.compile(r"[A-Za-z0-9_.-]{3,30}")
+USERNAME_RULE_TEXT = "3 to 30 characters: ASCII letters, digits, _ . and -"
+
+
+def username_follows_rule(username: str) -> bool:
+    return USERNAME_RULE.fullmatch(username) is not None
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, null=True, blank=True)
+    # The username as it is compared (lower case), unique: no two accounts differ only by case,
+    # even when two registrations race. Null for a name from before the rule, which keeps
+    # working until it is renamed (migration 0005 counted them).
+    username_key = models.CharField(max_length=30, unique=True, null=True, blank=True, editable=False)
     # When the user's last socket closed (chat.presence); whether they are online now is not
     # stored: it lives with the sockets.
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Not a column: on the copy of a user that a presence event carries, the presence it
     # announced (chat.presence.presence_user), which the schema shows instead of a lookup.
     presence_now: object | None = None
+
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        if (self._state.adding or (fields is not None and "username" in fields)) and self.username_key is None:
+            self.username_key = self.username.lower() if username_follows_rule(self.username) else None
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "username_key"}
+        super().save(*args, **kwargs)
 
 
 class ChatRoom(models.Model):

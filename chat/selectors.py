@@ -51,6 +51,13 @@ def messages_with_payload(queryset: QuerySet[Message]) -> QuerySet[Message]:
     )
 
 
+def user_by_username(username: str, *, active: bool = False) -> User | None:
+    """The user a username names: exactly, or regardless of case (usernames are unique
+    regardless of case; a name from before that rule matches exactly only)."""
+    users = User.objects.filter(is_active=True) if active else User.objects.all()
+    return users.filter(username=username).first() or users.filter(username_key=username.lower()).first()
+
+
 def room_for_participant(*, room_id: str | int, user: User) -> ChatRoom:
     pk = parse_id(room_id, what="Room")
     room = (

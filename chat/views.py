@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from chat.errors import NotFound
 from chat.links import attachment_from_link
+from chat.services.attachments import download_name
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
 
@@ -21,7 +22,8 @@ def attachment_download(request: HttpRequest, token: str) -> FileResponse:
         handle,
         content_type=attachment.content_type,
         as_attachment=attachment.content_type not in INLINE_TYPES,
-        filename=attachment.original_name,
+        # Stored corrected since issue 13; a file stored before is corrected on its way out.
+        filename=download_name(attachment.original_name, attachment.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=300"

@@ -9,7 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 django_asgi = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
 
 from schema.transport import BodySizeLimit, SocketOriginValidator, SocketTokenMiddleware, graphql_socket  # noqa: E402
 
@@ -21,6 +23,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+if settings.TRUSTED_PROXIES:
+    # Behind a proxy named in PARLEY_TRUSTED_PROXIES: the client's address and scheme are the
+    # ones it forwards (the rightmost X-Forwarded-For hop it did not add itself).
+    application = ProxyHeadersMiddleware(application, trusted_hosts=settings.TRUSTED_PROXIES)
 
 # A server holding thousands of sockets keeps about a million long-lived objects; a full
 # collection then stalls every socket for hundreds of milliseconds (measured: up to 863 ms).

@@ -12,17 +12,30 @@ import argparse
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from project.environment import socket_frame_limits
 
 ASGI_APP = "project.asgi:application"
 # Chat frames are small, and per-message deflate keeps ~46 KB of compression state a socket.
-UVICORN_OPTIONS = ("--no-access-log", "--ws-per-message-deflate", "false")
+# uvicorn would believe X-Forwarded-For from 127.0.0.1 by default: anyone on the host could pick
+# the client address that budgets are counted by.
+UVICORN_OPTIONS = ("--no-access-log", "--ws-per-message-deflate", "false", "--no-proxy-headers")
 # A private Redis keeps nothing: no snapshot, no append-only file, nothing to clean up after.
 REDIS_OPTIONS = ("--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
 
 
-def app_command(*, host: str, port: int, extra: Sequence[str] = (), python: str | None = None) -> list[str]:
-    """The uvicorn command line that serves Parley on host:port."""
+def app_command(
+    *,
+    host: str,
+    port: int,
+    extra: Sequence[str] = (),
+    python: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The uvicorn command line that serves Parley on host:port; `env`: the environment the
+    server will run with (this process's by default), which may change its frame limits."""
+    frame_max, frame_queue = socket_frame_limits(env)
     return [
         python or sys.executable,
         "-m",
@@ -33,6 +46,12 @@ def app_command(*, host: str, port: int, extra: Sequence[str] = (), python: str 
         "--port",
         str(port),
         *UVICORN_OPTIONS,
+        # uvicorn reads a whole WebSocket message into memory before the app sees it (16 MiB
+        # by default) and queues up to --ws-max-queue of them per socket: both bounded.
+        "--ws-max-size",
+        str(frame_max),
+        "--ws-max-queue",
+        str(frame_queue),
         *extra,
     ]
 

@@ -2,10 +2,13 @@
 
 import strawberry
 import strawberry_django
+from asgiref.sync import sync_to_async
+from strawberry.types import Info
 
 from chat.errors import Unauthenticated
 from chat.models import User
 from chat.services import accounts, auth
+from schema.context import client_address
 from schema.types import AuthPayload, Role
 
 BEARER = "bearer "
@@ -32,20 +35,23 @@ def _payload(tokens: auth.Tokens) -> AuthPayload:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry_django.mutation(description="Sign in: an access token and a refresh token.")
-    def token_auth(self, username: str, password: str) -> AuthPayload:
-        user = auth.credentials_check(username=username, password=password)
-        return _payload(auth.tokens_issue(user=user))
+    # Async: the password is hashed outside the ORM's thread (chat.passwords).
+    @strawberry.mutation(description="Sign in: an access token and a refresh token.")
+    async def token_auth(self, info: Info, username: str, password: str) -> AuthPayload:
+        tokens = await auth.sign_in(username=username, password=password, address=client_address(info))
+        return _payload(tokens)
 
     @strawberry_django.mutation(description="Rotates: the old refresh token stops working.")
-    def refresh_token(self, refresh_token: str) -> AuthPayload:
-        return _payload(auth.tokens_refresh(refresh_token=refresh_token))
+    def refresh_token(self, info: Info, refresh_token: str) -> AuthPayload:
+        return _payload(auth.tokens_refresh(refresh_token=refresh_token, address=client_address(info)))
 
     @strawberry_django.mutation(description="True when the token was live and is now revoked.")
     def revoke_token(self, refresh_token: str) -> bool:
         return auth.token_revoke(refresh_token=refresh_token)
 
-    @strawberry_django.mutation
-    def register(self, username: str, password: str, role: Role) -> AuthPayload:
-        user = accounts.user_register(username=username, password=password, role=role.value)
-        return _payload(auth.tokens_issue(user=user))
+    @strawberry.mutation
+    async def register(self, info: Info, username: str, password: str, role: Role) -> AuthPayload:
+        user = await accounts.user_register(
+            username=username, password=password, role=role.value, address=client_address(info)
+        )
+        return _payload(await sync_to_async(auth.tokens_issue)(user=user))

@@ -25,3 +25,14 @@ def require_user(info: Info) -> User:
     if context.user is None:
         raise Unauthenticated(context.auth_error or "Sign in first.")
     return context.user
+
+
+def client_address(info: Info) -> str:
+    """The caller's address: the socket's peer, or what a proxy named in PARLEY_TRUSTED_PROXIES
+    forwarded (project.asgi rewrites the scope then), over HTTP and WebSocket alike."""
+    request = info.context.request
+    scope = getattr(request, "scope", None) or {}
+    client = scope.get("client")
+    if client:
+        return str(client[0])
+    return getattr(request, "META", {}).get("REMOTE_ADDR") or "unknown"

@@ -5,6 +5,7 @@ only as "Internal server error" (outside DEBUG), so no stack trace or SQL ever l
 """
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,6 +33,8 @@ CODES: dict[type[Exception], str] = {
     JSONWebTokenError: "UNAUTHENTICATED",
 }
 
+
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 DATABASE_DOWN = "The database is unavailable; nothing was written. Try again shortly."
 
@@ -80,6 +83,10 @@ class ParleySchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
+            if not settings.PARLEY["INTROSPECTION"]:
+                # graphql-core's "Did you mean 'username'?" would let a client without
+                # introspection discover the schema one typo at a time.
+                error.message = SUGGESTION.sub("", error.message)
             extensions = error.extensions if error.extensions is not None else {}
             if "code" in extensions:
                 continue

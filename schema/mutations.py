@@ -1,6 +1,8 @@
 """Writes on rooms, messages, attachments, bids and receipts: check who asks, call one service."""
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 import strawberry_django
@@ -82,8 +84,16 @@ class Mutation:
         status: BidStatus | None = None,
         amount: Decimal | None = None,
         note: str | None = None,
+        expected_updated_at: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="The bid's updatedAt as the caller saw it: if it changed since, nothing is."
+            ),
+        ] = None,
     ) -> Bid:
-        change = bids.BidChange(status=status.value if status else None, amount=amount, note=note)
+        change = bids.BidChange(
+            status=status.value if status else None, amount=amount, note=note, expected_updated_at=expected_updated_at
+        )
         return bids.bid_update(bid_id=bid_id, user=require_user(info), change=change)
 
     @strawberry_django.mutation(description="Mark the other participant's messages read, up to one (all if omitted).")

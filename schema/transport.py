@@ -6,15 +6,16 @@ import json
 import logging
 import time
 from datetime import timedelta
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from asgiref.sync import sync_to_async
-from channels.security.websocket import OriginValidator
+from channels.security.websocket import WebsocketDenier
 from cross_web import HTTPException
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.request import split_domain_port, validate_host
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.django.views import AsyncGraphQLView
@@ -27,6 +28,7 @@ from chat.services.auth import access_token_expiry
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
 from schema.errors import DATABASE_DOWN, error_payload
+from schema.legacy_ws import LegacyGraphQLWSHandler
 
 logger = logging.getLogger(__name__)
 
@@ -85,11 +87,22 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
     """
 
     channel_layer_alias = "parley.socket-has-no-layer"
+    graphql_ws_handler_class = LegacyGraphQLWSHandler
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Frames read but not yet handled. When it is full, receive() waits: the consumer stops
+        # reading, the server's own bounded queue fills, and TCP slows the client down.
+        self.message_queue = asyncio.Queue(maxsize=settings.PARLEY["SOCKET_FRAME_QUEUE"])
 
     async def get_context(self, request, response) -> Context:
         return Context(request=request)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is not None and len(text_data) > settings.PARLEY["SOCKET_FRAME_MAX_BYTES"]:
+            # The server caps frames already (project.serve); this holds under any other server.
+            await self.close(code=1009, reason="Message too big")
+            return
         # Both protocols' handlers index every message as an object; valid JSON that is not
         # one (a list, a string, null) would crash the handler and leave the socket mute.
         if text_data is not None:
@@ -100,7 +113,7 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
             if not is_object:
                 await self.close(code=4400, reason="A message must be a JSON object")
                 return
-        await super().receive(text_data=text_data, bytes_data=bytes_data)
+        await self.message_queue.put({"message": text_data or None, "disconnected": False})
 
     async def on_ws_connect(self, context: Context):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
@@ -114,6 +127,10 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
         if user is None:
             logger.info("socket refused", extra={"reason": error or "no token"})
             raise ConnectionRejectionError({"message": error or "Sign in first."})
+        if presence_tracker().sockets.get(user.pk, 0) >= settings.PARLEY["SOCKETS_PER_USER"]:
+            # Each socket holds memory and subscriptions; one user does not get to hold them all.
+            logger.info("socket refused", extra={"reason": "too many sockets", "user_id": user.pk})
+            raise ConnectionRejectionError({"message": "Too many open sockets for this user; close one first."})
         context.user = user
         self._present: int | None = user.pk
         presence_tracker().opened(user.pk)
@@ -133,6 +150,10 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
         if (user_id := getattr(self, "_present", None)) is not None:
             self._present = None
             presence_tracker().closed(user_id)
+        # The client is gone: frames it left unhandled no longer matter, and the queue must
+        # have room for the handler's stop signal.
+        while self.message_queue.full():
+            self.message_queue.get_nowait()
         await super().disconnect(code)
 
 
@@ -163,20 +184,28 @@ class BodyTooLarge(Exception):
     pass
 
 
+# The one endpoint that takes a request body; every other method and path takes none.
+BODY_PATHS = ("/graphql/", "/graphql")
+
+
 class BodySizeLimit:
-    """Refuses an oversized request body while it streams in: by its Content-Length before a
-    byte is read, or by counting the bytes of a chunked body, so none is held whole."""
+    """Caps every request body, on every method and path, while it streams in: by its
+    Content-Length before a byte is read, or by counting the bytes of a chunked body, so none
+    is held whole (Django reads a body to a temporary file before any view can refuse it).
+    Only `POST /graphql/` takes a body at all; anywhere else a body is refused."""
 
     def __init__(self, app) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers", []))
-        limit = settings.PARLEY["BODY_MAX_BYTES"]
-        if headers.get(b"content-type", b"").startswith(b"multipart/"):
-            limit += settings.PARLEY["ATTACHMENT_MAX_BYTES"]
+        limit = 0
+        if scope["method"] == "POST" and scope["path"] in BODY_PATHS:
+            limit = settings.PARLEY["BODY_MAX_BYTES"]
+            if headers.get(b"content-type", b"").startswith(b"multipart/"):
+                limit += settings.PARLEY["ATTACHMENT_MAX_BYTES"]
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
             return await self._refuse(send, limit)
@@ -198,26 +227,76 @@ class BodySizeLimit:
     @staticmethod
     async def _refuse(send, limit: int) -> None:
         logger.info("request body too large", extra={"limit": limit})
-        error = error_payload(f"The request body is larger than {limit} bytes.", "BAD_USER_INPUT")
+        message = f"The request body is larger than {limit} bytes." if limit else "This request takes no body."
+        error = error_payload(message, "BAD_USER_INPUT")
         body = json.dumps({"errors": [error]}).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
+            # Answered before Django's middleware runs: the headers it would have added.
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", settings.X_FRAME_OPTIONS.encode()),
+            (b"referrer-policy", settings.SECURE_REFERRER_POLICY.encode()),
+            (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
-class SocketOriginValidator(OriginValidator):
-    """Browser sockets must come from an allowed host; a client that sends no Origin at all
-    is not a browser (no cross-site risk) and is let in."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(scheme: str, netloc: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) origin, the port made explicit; None if it is not one."""
+    scheme = scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        return None
+    host, port = split_domain_port(netloc.lower())
+    if not host:
+        return None
+    try:
+        return scheme, host, int(port) if port else DEFAULT_PORTS[scheme]
+    except ValueError:
+        return None
+
+
+def _socket_own_origin(scope) -> tuple[str, str, int] | None:
+    """The origin of the page a socket opened on this server would come from: the socket's
+    own scheme (wss: https), its Host header, which must be one of ALLOWED_HOSTS."""
+    host = next((value.decode("latin-1") for name, value in scope.get("headers", []) if name == b"host"), "")
+    own = _origin("https" if scope.get("scheme") == "wss" else "http", host)
+    if own is None or not validate_host(own[1], settings.ALLOWED_HOSTS):
+        return None
+    return own
+
+
+class SocketOriginValidator:
+    """Browser sockets must come from the app's own origin, scheme, host and port alike (or
+    one listed in CORS_ALLOWED_ORIGINS): a page of another site, or of another app on this
+    host's other ports, cannot use a visitor's browser to open one. A client that sends no
+    Origin at all is not a browser (no cross-site risk) and is let in."""
 
     def __init__(self, app) -> None:
-        super().__init__(app, settings.ALLOWED_HOSTS)
+        self.app = app
 
-    def valid_origin(self, parsed_origin) -> bool:
-        return parsed_origin is None or self.validate_origin(parsed_origin)
+    async def __call__(self, scope, receive, send):
+        header = next((value for name, value in scope.get("headers", []) if name == b"origin"), None)
+        if header is not None and not self._allowed(scope, header.decode("latin-1")):
+            logger.info("socket refused", extra={"reason": "foreign origin", "origin": header.decode("latin-1")[:200]})
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+    @staticmethod
+    def _allowed(scope, value: str) -> bool:
+        parsed = urlsplit(value.strip())
+        origin = _origin(parsed.scheme, parsed.netloc)
+        if origin is None:
+            return False
+        if origin == _socket_own_origin(scope):
+            return True
+        listed = (urlsplit(o) for o in settings.CORS_ALLOWED_ORIGINS)
+        return origin in {_origin(o.scheme, o.netloc) for o in listed}
 
 
 def _handshake_token(scope) -> str | None:

@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from chat import links, models, presence, selectors
 from chat.cursors import message_cursor
+from chat.services.attachments import download_name
 
 
 async def related(instance, name: str):
@@ -71,9 +72,13 @@ class User:
 @strawberry_django.type(models.Attachment, name="Attachment")
 class Attachment:
     id: auto
-    original_name: auto
     size: int
     content_type: auto
+
+    @strawberry.field(description="The name to save it under; it ends in an extension of contentType.")
+    def original_name(self) -> str:
+        # Stored corrected since issue 13; a file stored before is corrected on its way out.
+        return download_name(self.original_name, self.content_type)
 
     @strawberry.field(description="A signed link that works for a limited time, without headers.")
     def file(self) -> str:

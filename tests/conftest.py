@@ -16,10 +16,10 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _full_send_budgets():
-    from chat.ratelimit import send_budgets_clear
+def _full_budgets():
+    from chat.ratelimit import budgets_clear
 
-    send_budgets_clear()
+    budgets_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -31,8 +31,17 @@ def access_token(user) -> str:
     return get_token(user)
 
 
-def gql(client, query: str, variables: dict | None = None, *, user=None, token: str | None = None) -> Result:
-    headers = {}
+def gql(
+    client,
+    query: str,
+    variables: dict | None = None,
+    *,
+    user=None,
+    token: str | None = None,
+    address: str | None = None,
+) -> Result:
+    """`address`: the client address the request comes from (Django's test client: 127.0.0.1)."""
+    headers = {"REMOTE_ADDR": address} if address else {}
     if user is not None:
         token = access_token(user)
     if token is not None:

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,10 +74,12 @@ class Server:
                 self.process.wait(5)
 
 
-def start_server(*, port: int | None = None, command: list[str] | None = None, **env: str) -> Server:
+def start_server(
+    *, port: int | None = None, command: list[str] | None = None, args: Sequence[str] = (), **env: str
+) -> Server:
     """A Parley server on the test database, on a free port or a given one (a server started
-    again where a killed one listened), started by project.serve as everyone starts it, or
-    by the given command line (which must listen on `port`)."""
+    again where a killed one listened), started by project.serve as everyone starts it (with
+    `args`, more uvicorn options), or by the given command line (which must listen on `port`)."""
     port = port or free_port()
     log_path = Path(tempfile.mkstemp(prefix=f"parley-server-{port}-", suffix=".log")[1])
     full_env = {
@@ -90,7 +93,7 @@ def start_server(*, port: int | None = None, command: list[str] | None = None, *
     full_env = {k: v for k, v in full_env.items() if v is not None}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command or serve.app_command(host="127.0.0.1", port=port),
+            command or serve.app_command(host="127.0.0.1", port=port, extra=args, env=full_env),
             cwd=BASE_DIR,
             env=full_env,
             stdout=log,

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from chat.errors import InvalidInput
 from chat.models import Attachment, ChatRoom, Message, User
+from chat.ratelimit import upload_budget_take
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +40,54 @@ def _sniff(file) -> str:
     return magic.from_buffer(head, mime=True)
 
 
-def _matches_name(name: str, sniffed: str) -> bool:
-    claimed, _ = mimetypes.guess_type(name, strict=False)
-    if claimed is None:
-        return True
-    if claimed == sniffed:
-        return True
-    # A .csv or .log is plain text to the sniffer.
-    return claimed.startswith("text/") and sniffed in ("text/plain", "text/csv")
+# The extensions a file of each accepted type may be saved under; the first is the one a name
+# gets when it ends in none of them. Fixed here, not read from the system's MIME database,
+# so that a name is corrected the same way on every machine.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "application/pdf": (".pdf",),
+    # The sniffer calls CSV, logs and Markdown plain text too.
+    "text/plain": (".txt", ".text", ".log", ".md", ".csv", ".tsv"),
+    "text/csv": (".csv", ".txt"),
+    "application/msword": (".doc",),
+    "application/vnd.ms-excel": (".xls",),
+    "application/vnd.ms-powerpoint": (".ppt",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "application/vnd.oasis.opendocument.presentation": (".odp",),
+}
+_KNOWN = {extension for extensions in EXTENSIONS.values() for extension in extensions}
+
+
+def download_name(name: str, content_type: str) -> str:
+    """`name`, ending in an extension of the file's sniffed type: the web client saves a
+    download under this name, so text named `b.html` or `invoice.pdf.vbs` must not open as a
+    page or a script (it becomes `b.html.txt`), and a PNG named `photo.jpg`, the common honest
+    mistake, becomes `photo.png`. An extension of another accepted type is replaced; any other
+    is kept and the right one added, so the name still says what the sender called it."""
+    accepted = EXTENSIONS.get(content_type) or tuple(mimetypes.guess_all_extensions(content_type, strict=True))
+    # Windows drops trailing dots and spaces: `run.bat. ` would save as run.bat.
+    name = name.rstrip(". ") or "file"
+    if not accepted:
+        return name[:NAME_MAX]
+    stem, dot, extension = name.rpartition(".")
+    suffix = f".{extension.lower()}" if dot and stem else ""
+    if suffix in accepted:
+        return name[:NAME_MAX]
+    base = stem if suffix in _KNOWN else name
+    return base[: NAME_MAX - len(accepted[0])] + accepted[0]
 
 
 def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
     if not isinstance(file, UploadedFile):
         raise InvalidInput("`file` must be a file sent as a multipart upload.")
+    upload_budget_take(user_id=uploader.pk)
     limit = settings.PARLEY["ATTACHMENT_MAX_BYTES"]
     size = file.size or 0
     if size > limit:
@@ -61,24 +98,40 @@ def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
     content_type = _sniff(file)
     if content_type not in settings.PARLEY["ATTACHMENT_TYPES"]:
         raise InvalidInput(f"Files of type {content_type} are not accepted.")
-    if not _matches_name(name, content_type):
-        raise InvalidInput("The file's content does not match its name.")
     attachment = Attachment(
         room=room,
         uploaded_by=uploader,
         storage_key=secrets.token_hex(16),
-        original_name=name,
+        original_name=download_name(name, content_type),
         size=size,
         content_type=content_type,
     )
     attachment.file.save(attachment.storage_key, File(file), save=False)
     try:
         with transaction.atomic():
+            _unused_quota_check(uploader=uploader, adding=size)
             attachment.save()
     except Exception:
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+def _unused_quota_check(*, uploader: User, adding: int) -> None:
+    """Inside the upload's transaction: the uploader's row is locked, so two uploads at once
+    cannot both fit in what is left. Uploads past their unused lifetime are the purge's, not
+    the user's, to count."""
+    User.objects.select_for_update().filter(pk=uploader.pk).values_list("pk").first()
+    since = timezone.now() - timedelta(hours=settings.PARLEY["ATTACHMENT_UNUSED_HOURS"])
+    unused = Attachment.objects.filter(uploaded_by=uploader, message__isnull=True, created_at__gte=since)
+    held = unused.aggregate(total=Sum("size"))["total"] or 0
+    quota = settings.PARLEY["UNUSED_ATTACHMENT_BYTES"]
+    if held + adding > quota:
+        raise InvalidInput(
+            f"Your unsent uploads hold {held} bytes and at most {quota} may wait to be sent: "
+            "send them first (unsent uploads expire after "
+            f"{settings.PARLEY['ATTACHMENT_UNUSED_HOURS']} hours)."
+        )
 
 
 def _parse_ids(values: Sequence[str]) -> list[int]:

@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 
 import jwt
-from django.contrib.auth import authenticate
+from asgiref.sync import sync_to_async
 from django.db import transaction
 from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError, JSONWebTokenExpired
@@ -12,8 +12,10 @@ from graphql_jwt.refresh_token.models import RefreshToken
 from graphql_jwt.settings import jwt_settings
 from graphql_jwt.shortcuts import create_refresh_token, get_token, get_user_by_token
 
+from chat import auth_throttle, passwords
 from chat.errors import Unauthenticated
 from chat.models import User
+from chat.selectors import user_by_username
 
 
 @dataclass
@@ -27,14 +29,33 @@ def tokens_issue(*, user: User) -> Tokens:
     return Tokens(user=user, access=get_token(user), refresh=create_refresh_token(user).get_token())
 
 
-def credentials_check(*, username: str, password: str) -> User:
-    user = authenticate(username=username, password=password)
-    if user is None:
+async def sign_in(*, username: str, password: str, address: str) -> Tokens:
+    """Check the credentials and issue tokens, within the sign-in budgets of `address`. The
+    password is hashed in its own pool (chat.passwords), never in the ORM's thread."""
+    user = await sync_to_async(_sign_in_start)(username=username, address=address)
+    matches, rehashed = await passwords.password_verify(password, user.password if user else None)
+    if not matches or user is None or not user.is_active:
+        await sync_to_async(auth_throttle.sign_in_failed)(username=username, address=address)
         raise Unauthenticated("Wrong username or password.")
-    return user
+    return await sync_to_async(_sign_in_finish)(user=user, rehashed=rehashed, address=address)
 
 
-def tokens_refresh(*, refresh_token: str) -> Tokens:
+def _sign_in_start(*, username: str, address: str) -> User | None:
+    auth_throttle.auth_address_take(address=address)
+    auth_throttle.sign_in_allowed_check(username=username, address=address)
+    return user_by_username(username)
+
+
+def _sign_in_finish(*, user: User, rehashed: str | None, address: str) -> Tokens:
+    auth_throttle.sign_in_succeeded(username=user.username, address=address)
+    if rehashed is not None:
+        # The stored hash used outdated parameters; the new one was made in the pool.
+        User.objects.filter(pk=user.pk).update(password=rehashed)
+    return tokens_issue(user=user)
+
+
+def tokens_refresh(*, refresh_token: str, address: str) -> Tokens:
+    auth_throttle.auth_address_take(address=address)
     with transaction.atomic():
         token = RefreshToken.objects.select_for_update().select_related("user").filter(token=refresh_token).first()
         if token is None:

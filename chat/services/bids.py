@@ -2,6 +2,7 @@
 change what, under a row lock so that two changes cannot both win."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import pycountry
@@ -11,6 +12,7 @@ from django.utils import timezone
 from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, User
+from chat.ratelimit import bid_update_budget_take, send_budget_take
 from chat.selectors import parse_id
 from chat.services.messages import message_append
 
@@ -55,6 +57,8 @@ def bid_create(
     if vendor.pk != room.vendor_id:
         raise Forbidden("Only the room's vendor can make a bid.")
     value, code, clean_note = _clean_amount(amount), _clean_currency(currency), _clean_note(note)
+    # A bid posts and broadcasts a message: it spends the same budget as sendMessage.
+    send_budget_take(user_id=vendor.pk)
 
     def terms(message: Message) -> tuple[list[Attachment], Bid | None]:
         return [], Bid.objects.create(message=message, amount=value, currency=code, note=clean_note, created_by=vendor)
@@ -69,6 +73,8 @@ class BidChange:
     status: str | None = None
     amount: object | None = None
     note: str | None = None
+    # The bid's updatedAt as the caller saw it: the change applies to those terms or not at all.
+    expected_updated_at: datetime | None = None
 
     @property
     def kind(self) -> str:
@@ -92,11 +98,18 @@ def bid_change_allowed(*, by_vendor: bool, current: str, change: BidChange) -> b
 
 def bid_update(*, bid_id: str, user: User, change: BidChange) -> Bid:
     pk = parse_id(bid_id, what="Bid")
+    bid_update_budget_take(user_id=user.pk)
     with transaction.atomic():
         # The lock makes a concurrent accept and withdraw queue: the second sees the first.
         bid = Bid.objects.select_for_update().select_related("message__room").filter(pk=pk).first()
         if bid is None or not bid.message.room.has_participant(user):
             raise NotFound("Bid not found.")
+        if change.expected_updated_at is not None and change.expected_updated_at != bid.updated_at:
+            # Accepting binds the terms the organizer saw, not ones revised a moment before.
+            raise InvalidInput(
+                f"The bid changed since you saw it: it is now {bid.amount} {bid.currency}, "
+                f"{bid.status.lower()}. Nothing was changed; look at it again."
+            )
         by_vendor = user.pk == bid.message.room.vendor_id
         if not bid_change_allowed(by_vendor=by_vendor, current=bid.status, change=change):
             raise InvalidInput(f"That change is not allowed on a {bid.status.lower()} bid.")

@@ -29,11 +29,23 @@ def _clean_text(text: str | None, *, required: bool) -> str:
     return text
 
 
-def _previous_send(*, room: ChatRoom, sender: User, client_id: str | None) -> Message | None:
+def _previous_send(
+    *, room: ChatRoom, sender: User, client_id: str | None, text: str, attachment_ids: Sequence[int]
+) -> Message | None:
+    """The message this clientId already named, when this send is a retry of it. The same
+    clientId for another message (another text, other attachments) is refused, as payment APIs
+    refuse an idempotency key reused for another request: answering with the first message
+    would silently drop the second."""
     if client_id is None:
         return None
     previous = Message.objects.filter(room=room, sender=sender, client_id=client_id).values("pk").first()
-    return message_with_payload(message_id=previous["pk"]) if previous else None
+    message = message_with_payload(message_id=previous["pk"]) if previous else None
+    if message is None or message.edited_at is not None or message.deleted_at is not None:
+        # Edited or deleted since: what it was sent with is no longer there to compare.
+        return message
+    if message.text != text or sorted(a.pk for a in message.attachments.all()) != sorted(attachment_ids):
+        raise InvalidInput("clientId already used for another message.")
+    return message
 
 
 def message_send(
@@ -51,7 +63,7 @@ def message_send(
         raise InvalidInput(f"clientId must be 1 to {CLIENT_ID_MAX} characters.")
     ids = attachments_check(attachment_ids or [])
     clean = _clean_text(text, required=not ids)
-    if previous := _previous_send(room=room, sender=sender, client_id=client_id):
+    if previous := _previous_send(room=room, sender=sender, client_id=client_id, text=clean, attachment_ids=ids):
         return previous
     send_budget_take(user_id=sender.pk)
 
@@ -67,7 +79,7 @@ def message_send(
         )
     except IntegrityError:
         # A retry raced the first send with the same clientId: the first one won.
-        if previous := _previous_send(room=room, sender=sender, client_id=client_id):
+        if previous := _previous_send(room=room, sender=sender, client_id=client_id, text=clean, attachment_ids=ids):
             return previous
         raise
 

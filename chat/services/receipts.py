@@ -11,6 +11,7 @@ from chat import realtime
 from chat.cursors import message_cursor
 from chat.errors import InvalidInput, NotFound
 from chat.models import ChatRoom, Message, User
+from chat.ratelimit import mark_read_budget_take
 from chat.selectors import parse_id
 
 
@@ -44,6 +45,7 @@ def messages_stamp_delivered(*, messages: list[Message]) -> None:
 
 def messages_mark_read(*, room: ChatRoom, reader: User, up_to_message_id: str | None = None) -> Receipt:
     """Mark the other participant's messages read, up to one of them (all when omitted)."""
+    mark_read_budget_take(user_id=reader.pk)
     theirs = Message.objects.filter(room=room).exclude(sender=reader)
     if up_to_message_id is not None:
         target = Message.objects.filter(room=room, pk=parse_id(up_to_message_id, what="Message")).first()

@@ -4,9 +4,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from chat import realtime
-from chat.errors import Forbidden, InvalidInput
+from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import ChatRoom, Role, User
-from chat.selectors import parse_id
+from chat.ratelimit import room_budget_take
+from chat.selectors import parse_id, user_by_username
 
 
 def _room_for_pair(a: User, b: User) -> ChatRoom | None:
@@ -48,7 +49,8 @@ def _organizer_first(caller: User, other: User) -> tuple[User, User]:
 
 
 def room_ensure(*, caller: User, username: str) -> ChatRoom:
-    other = User.objects.filter(username=username.strip(), is_active=True).first()
+    room_budget_take(user_id=caller.pk)
+    other = user_by_username(username.strip(), active=True)
     if other is None:
         raise InvalidInput(f"No user named {username!r}.")
     if other.pk == caller.pk:
@@ -57,12 +59,29 @@ def room_ensure(*, caller: User, username: str) -> ChatRoom:
     return room_get_or_create(organizer=organizer, vendor=vendor)
 
 
+def _user_pk(value: str) -> int | None:
+    """A user id as given, or None for one that names nobody; how it fails is nobody's business."""
+    try:
+        return parse_id(value, what="User")
+    except (InvalidInput, NotFound):
+        return None
+
+
 def room_create(*, caller: User, organizer_id: str, vendor_id: str) -> ChatRoom:
-    organizer_pk = parse_id(organizer_id, what="Organizer")
-    vendor_pk = parse_id(vendor_id, what="Vendor")
-    if caller.pk not in (organizer_pk, vendor_pk):
+    """The room with the other user named by id: the same room ensureRoom makes, roles deciding
+    who is organizer whatever order the ids come in (a room made the other way round left its
+    vendor unable to bid, for good). An id that names no active user is one answer, whatever
+    the reason, so that ids tell no more than usernames do."""
+    room_budget_take(user_id=caller.pk)
+    named = [_user_pk(organizer_id), _user_pk(vendor_id)]
+    if caller.pk not in named:
         raise Forbidden("You can only create rooms you take part in.")
-    users = {u.pk: u for u in User.objects.filter(pk__in=[organizer_pk, vendor_pk], is_active=True)}
-    if organizer_pk not in users or vendor_pk not in users:
-        raise InvalidInput("Both participants must be existing users.")
-    return room_get_or_create(organizer=users[organizer_pk], vendor=users[vendor_pk])
+    named.remove(caller.pk)
+    other_pk = named[0]
+    if other_pk == caller.pk:
+        raise InvalidInput("You cannot start a chat with yourself.")
+    other = User.objects.filter(pk=other_pk, is_active=True).first() if other_pk is not None else None
+    if other is None:
+        raise InvalidInput("No such user.")
+    organizer, vendor = _organizer_first(caller, other)
+    return room_get_or_create(organizer=organizer, vendor=vendor)

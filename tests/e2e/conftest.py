@@ -1,7 +1,10 @@
 import os
+import select
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from socket import create_connection
 
 import httpx
 import pytest
@@ -109,3 +112,27 @@ async def joined(server: Server, token: str, room_id: str, *, query: str = ROOM_
         assert (await socket.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
         socket.probe = await subscribe_joined(server, token, room_id, [socket], query=query)
         yield socket
+
+
+def stream_until_answered(port: int, headers: bytes, chunk: bytes, total: int, *, chunked: bool) -> tuple[int, bytes]:
+    """Send up to `total` bytes of body; stop as soon as the server answers. Returns
+    (bytes sent, the answer's first bytes)."""
+    sock = create_connection(("127.0.0.1", port), timeout=5)
+    sent, answer = 0, b""
+    deadline = time.monotonic() + 60
+    try:
+        sock.sendall(headers)
+        while sent < total and time.monotonic() < deadline:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if readable:
+                break
+            try:
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+            except (TimeoutError, BrokenPipeError, ConnectionResetError):
+                break  # the server stopped reading: it has answered or hung up
+            sent += len(chunk)
+        sock.settimeout(10)
+        answer = sock.recv(65536)
+    finally:
+        sock.close()
+    return sent, answer

@@ -1,14 +1,11 @@
 """Uploads through a running server: the multipart request spec, links, early refusal."""
 
 import json
-import select
-import socket
-import time
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import api
+from tests.e2e.conftest import api, stream_until_answered
 from tests.files import multipart_fields, png_bytes
 
 pytestmark = pytest.mark.e2e
@@ -53,30 +50,6 @@ async def test_the_other_participant_gets_a_working_link_in_the_message(server, 
         assert (await client.get(f"http://127.0.0.1:{server.port}{link}")).content == png_bytes()
 
 
-def _stream_until_answered(port: int, headers: bytes, chunk: bytes, total: int, *, chunked: bool) -> tuple[int, bytes]:
-    """Send up to `total` bytes of body; stop as soon as the server answers. Returns
-    (bytes sent, the answer's first bytes)."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sent, answer = 0, b""
-    deadline = time.monotonic() + 60
-    try:
-        sock.sendall(headers)
-        while sent < total and time.monotonic() < deadline:
-            readable, _, _ = select.select([sock], [], [], 0)
-            if readable:
-                break
-            try:
-                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
-            except (TimeoutError, BrokenPipeError, ConnectionResetError):
-                break  # the server stopped reading: it has answered or hung up
-            sent += len(chunk)
-        sock.settimeout(10)
-        answer = sock.recv(65536)
-    finally:
-        sock.close()
-    return sent, answer
-
-
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 def test_a_200_mb_body_is_answered_before_the_client_has_sent_it(server, pair, chunked):
     total = 200 * 1024 * 1024
@@ -89,7 +62,7 @@ def test_a_200_mb_body_is_answered_before_the_client_has_sent_it(server, pair, c
         + length
         + b"\r\n\r\n"
     )
-    sent, answer = _stream_until_answered(server.port, headers, b"x" * 65536, total, chunked=chunked)
+    sent, answer = stream_until_answered(server.port, headers, b"x" * 65536, total, chunked=chunked)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
     assert sent < 20 * 1024 * 1024, f"{sent} bytes were sent before the answer"
     body = answer.split(b"\r\n\r\n", 1)[1]

@@ -50,12 +50,11 @@ def test_a_path_in_the_file_name_is_never_used_as_a_path(client):
 @pytest.mark.parametrize(
     "name, content",
     [
-        ("photo.png", b"just some text pretending\n" * 20),
         ("script.txt", b"<html><script>alert(1)</script></html>"),
         ("image.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
         ("empty.txt", b""),
     ],
-    ids=["text-named-png", "html", "svg", "empty"],
+    ids=["html", "svg", "empty"],
 )
 def test_disguised_or_unwanted_files_are_refused_and_nothing_is_stored(client, name, content, tmp_path):
     room = RoomFactory()

@@ -83,8 +83,10 @@ def test_send_message_with_the_same_client_id_returns_the_first_message(client, 
     room = RoomFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         first = gql(client, SEND, {"r": room.pk, "t": "once", "c": "abc-1"}, user=room.vendor)
-        retry = gql(client, SEND, {"r": room.pk, "t": "once again", "c": "abc-1"}, user=room.vendor)
+        retry = gql(client, SEND, {"r": room.pk, "t": "once", "c": "abc-1"}, user=room.vendor)
+        reused = gql(client, SEND, {"r": room.pk, "t": "once again", "c": "abc-1"}, user=room.vendor)
     assert retry.data["sendMessage"] == first.data["sendMessage"]
+    assert reused.code == "BAD_USER_INPUT"
     assert Message.objects.count() == 1
     assert len(callbacks) == 1  # one broadcast, for the first send only
 

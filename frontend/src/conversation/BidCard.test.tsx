@@ -7,6 +7,9 @@ import { BidCard } from './BidCard';
 import { UpdateBidMutation } from './operations';
 import { makeBid } from '../test/factories';
 
+/** The updatedAt of the bid on screen: every change is sent as a change to those terms. */
+const SEEN = makeBid().updatedAt;
+
 function renderCard(props: Partial<Parameters<typeof BidCard>[0]>, mocks: MockLink.MockedResponse[] = []) {
   const onSaved = vi.fn();
   render(
@@ -28,7 +31,7 @@ describe('BidCard', () => {
   it('lets the organizer accept a pending bid', async () => {
     const accepted = makeBid({ status: 'ACCEPTED', updatedAt: '2026-01-01T12:05:00+00:00' });
     const { onSaved } = renderCard({}, [
-      { request: { query: UpdateBidMutation, variables: { bidId: '7', status: 'ACCEPTED' } }, result: { data: { updateBid: accepted } } },
+      { request: { query: UpdateBidMutation, variables: { bidId: '7', status: 'ACCEPTED', expectedUpdatedAt: SEEN } }, result: { data: { updateBid: accepted } } },
     ]);
     expect(screen.queryByRole('button', { name: 'Withdraw' })).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Accept' }));
@@ -39,7 +42,7 @@ describe('BidCard', () => {
     const revised = makeBid({ amount: '1100.00', note: 'Half day', updatedAt: '2026-01-01T12:05:00+00:00' });
     const { onSaved } = renderCard({ role: 'VENDOR' }, [
       {
-        request: { query: UpdateBidMutation, variables: { bidId: '7', amount: '1100.00', note: 'Half day' } },
+        request: { query: UpdateBidMutation, variables: { bidId: '7', amount: '1100.00', note: 'Half day', expectedUpdatedAt: SEEN } },
         result: { data: { updateBid: revised } },
       },
     ]);
@@ -56,7 +59,7 @@ describe('BidCard', () => {
   it('lets the vendor withdraw', async () => {
     const withdrawn = makeBid({ status: 'WITHDRAWN', updatedAt: '2026-01-01T12:05:00+00:00' });
     const { onSaved } = renderCard({ role: 'VENDOR' }, [
-      { request: { query: UpdateBidMutation, variables: { bidId: '7', status: 'WITHDRAWN' } }, result: { data: { updateBid: withdrawn } } },
+      { request: { query: UpdateBidMutation, variables: { bidId: '7', status: 'WITHDRAWN', expectedUpdatedAt: SEEN } }, result: { data: { updateBid: withdrawn } } },
     ]);
     await userEvent.click(screen.getByRole('button', { name: 'Withdraw' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ status: 'WITHDRAWN' })));
@@ -68,10 +71,23 @@ describe('BidCard', () => {
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
   });
 
+  it('accepts the terms on screen: a bid revised meanwhile is sent with the updatedAt it now shows', async () => {
+    const revised = makeBid({ amount: '9999999.00', updatedAt: '2026-01-01T12:04:00+00:00' });
+    const accepted = { ...revised, status: 'ACCEPTED' as const, updatedAt: '2026-01-01T12:05:00+00:00' };
+    const { onSaved } = renderCard({ bid: revised }, [
+      {
+        request: { query: UpdateBidMutation, variables: { bidId: '7', status: 'ACCEPTED', expectedUpdatedAt: revised.updatedAt } },
+        result: { data: { updateBid: accepted } },
+      },
+    ]);
+    await userEvent.click(screen.getByRole('button', { name: 'Accept' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ status: 'ACCEPTED' })));
+  });
+
   it('shows the server’s refusal', async () => {
     renderCard({}, [
       {
-        request: { query: UpdateBidMutation, variables: { bidId: '7', status: 'DECLINED' } },
+        request: { query: UpdateBidMutation, variables: { bidId: '7', status: 'DECLINED', expectedUpdatedAt: SEEN } },
         result: { errors: [{ message: 'Bid is no longer pending', extensions: { code: 'BAD_USER_INPUT' } }] },
       },
     ]);

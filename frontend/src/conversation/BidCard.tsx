@@ -32,7 +32,8 @@ export function BidCard({ bid, role, onSaved }: Props) {
   async function save(variables: { status?: BidStatus; amount?: string; note?: string | null }) {
     setError(null);
     try {
-      const { data } = await updateBid({ variables: { bidId: bid.id, ...variables } });
+      // The change is to the terms on screen: if the bid changed meanwhile, the server refuses it.
+      const { data } = await updateBid({ variables: { bidId: bid.id, ...variables, expectedUpdatedAt: bid.updatedAt } });
       if (data) onSaved(data.updateBid);
       setRevising(false);
     } catch (err) {

@@ -172,8 +172,8 @@ export const CreateBidMutation = graphql(`
 `);
 
 export const UpdateBidMutation = graphql(`
-  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String) {
-    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note) {
+  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String, $expectedUpdatedAt: DateTime) {
+    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note, expectedUpdatedAt: $expectedUpdatedAt) {
       ...BidFields
     }
   }

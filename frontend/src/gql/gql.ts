@@ -28,7 +28,7 @@ type Documents = {
     "\n  mutation SendMessage($roomId: ID!, $text: String, $attachmentIds: [ID!], $clientId: String) {\n    sendMessage(roomId: $roomId, text: $text, attachmentIds: $attachmentIds, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n": typeof types.SendMessageDocument,
     "\n  mutation UploadAttachment($roomId: ID!, $file: Upload!) {\n    uploadAttachment(roomId: $roomId, file: $file) {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n  }\n": typeof types.UploadAttachmentDocument,
     "\n  mutation CreateBid($roomId: ID!, $amount: Decimal!, $currency: String, $note: String) {\n    createBid(roomId: $roomId, amount: $amount, currency: $currency, note: $note) {\n      ...MessageFields\n    }\n  }\n": typeof types.CreateBidDocument,
-    "\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note) {\n      ...BidFields\n    }\n  }\n": typeof types.UpdateBidDocument,
+    "\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String, $expectedUpdatedAt: DateTime) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note, expectedUpdatedAt: $expectedUpdatedAt) {\n      ...BidFields\n    }\n  }\n": typeof types.UpdateBidDocument,
     "\n  mutation MarkRead($roomId: ID!, $upToMessageId: ID) {\n    markRead(roomId: $roomId, upToMessageId: $upToMessageId) {\n      messageId\n      readAt\n      reader {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MarkReadDocument,
     "\n  mutation EditMessage($messageId: ID!, $text: String!) {\n    editMessage(messageId: $messageId, text: $text) {\n      ...MessageFields\n    }\n  }\n": typeof types.EditMessageDocument,
     "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      ...MessageFields\n    }\n  }\n": typeof types.DeleteMessageDocument,
@@ -53,7 +53,7 @@ const documents: Documents = {
     "\n  mutation SendMessage($roomId: ID!, $text: String, $attachmentIds: [ID!], $clientId: String) {\n    sendMessage(roomId: $roomId, text: $text, attachmentIds: $attachmentIds, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n": types.SendMessageDocument,
     "\n  mutation UploadAttachment($roomId: ID!, $file: Upload!) {\n    uploadAttachment(roomId: $roomId, file: $file) {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n  }\n": types.UploadAttachmentDocument,
     "\n  mutation CreateBid($roomId: ID!, $amount: Decimal!, $currency: String, $note: String) {\n    createBid(roomId: $roomId, amount: $amount, currency: $currency, note: $note) {\n      ...MessageFields\n    }\n  }\n": types.CreateBidDocument,
-    "\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note) {\n      ...BidFields\n    }\n  }\n": types.UpdateBidDocument,
+    "\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String, $expectedUpdatedAt: DateTime) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note, expectedUpdatedAt: $expectedUpdatedAt) {\n      ...BidFields\n    }\n  }\n": types.UpdateBidDocument,
     "\n  mutation MarkRead($roomId: ID!, $upToMessageId: ID) {\n    markRead(roomId: $roomId, upToMessageId: $upToMessageId) {\n      messageId\n      readAt\n      reader {\n        id\n        username\n      }\n    }\n  }\n": types.MarkReadDocument,
     "\n  mutation EditMessage($messageId: ID!, $text: String!) {\n    editMessage(messageId: $messageId, text: $text) {\n      ...MessageFields\n    }\n  }\n": types.EditMessageDocument,
     "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      ...MessageFields\n    }\n  }\n": types.DeleteMessageDocument,
@@ -137,7 +137,7 @@ export function graphql(source: "\n  mutation CreateBid($roomId: ID!, $amount: D
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note) {\n      ...BidFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note) {\n      ...BidFields\n    }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String, $expectedUpdatedAt: DateTime) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note, expectedUpdatedAt: $expectedUpdatedAt) {\n      ...BidFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBid($bidId: ID!, $status: BidStatus, $amount: Decimal, $note: String, $expectedUpdatedAt: DateTime) {\n    updateBid(bidId: $bidId, status: $status, amount: $amount, note: $note, expectedUpdatedAt: $expectedUpdatedAt) {\n      ...BidFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

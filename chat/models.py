@@ -145,3 +145,29 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return f"bid {self.pk} {self.amount} {self.currency} {self.status}"
+
+
+class TokenFamily(models.Model):
+    """The family a refresh token belongs to: every token rotated from one sign-in shares it,
+    and so do the access tokens issued with them (their `fam` claim)."""
+
+    refresh_token = models.OneToOneField(
+        "refresh_token.RefreshToken", on_delete=models.CASCADE, primary_key=True, related_name="parley_family"
+    )
+    family = models.CharField(max_length=32, db_index=True)
+
+    def __str__(self) -> str:
+        return f"refresh token {self.pk} of family {self.family}"
+
+
+class TokenRevocation(models.Model):
+    """A sign-out (one family) or a replayed refresh token (every family of the user, `family`
+    null): access tokens issued before `revoked_at` stop working. Rows older than an access
+    token's lifetime can no longer matter and are pruned."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=32, null=True, blank=True)
+    revoked_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"revocation of {self.family or 'every family'} of user {self.user_id} at {self.revoked_at}"

@@ -252,6 +252,7 @@ class Limits(TypedDict):
     MARK_READ_BURST: int
     MARK_READ_RATE_PER_SECOND: float
     SOCKETS_PER_USER: int
+    REVOCATION_CHECK_SECONDS: float
 
 
 # The contract's limits; every one can be changed from the environment.
@@ -331,6 +332,9 @@ PARLEY: Limits = {
         * env_int("PARLEY_ATTACHMENTS_PER_MESSAGE", 10, minimum=1),
         minimum=env_int("PARLEY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
     ),
+    # How often a process reads the recent sign-outs (one query per interval, none per request)
+    # and closes the sockets they revoked: a revoked session stops within this long.
+    "REVOCATION_CHECK_SECONDS": env_float("PARLEY_REVOCATION_CHECK_SECONDS", 15, above=0, maximum=60),
     # Authenticated sockets one user may hold on one server process (tabs, devices).
     "SOCKETS_PER_USER": env_int("PARLEY_SOCKETS_PER_USER", 20, minimum=1),
     # Sign-in: failed tokenAuth attempts of one username from one client address in a window;

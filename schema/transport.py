@@ -24,7 +24,8 @@ from strawberry.types.unset import UNSET
 
 from chat.models import User
 from chat.presence import presence_tracker
-from chat.services.auth import access_token_expiry
+from chat.revocations import socket_watch
+from chat.services.auth import access_token_claims, access_token_expiry
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
 from schema.errors import DATABASE_DOWN, error_payload
@@ -138,7 +139,13 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
         # and resumes with `after`, so nothing is lost.
         delay = max(0.0, access_token_expiry(token) - time.time())
         self._expiry = asyncio.get_running_loop().call_later(delay, self._token_expired)
+        # A sign-out (or a replayed refresh token) ends the socket too, within the check interval.
+        socket_watch().watch(self, user_id=user.pk, claims=access_token_claims(token), close=self._session_revoked)
         return UNSET
+
+    def _session_revoked(self) -> None:
+        logger.info("socket session revoked", extra={"user_id": getattr(self.scope.get("user"), "pk", None)})
+        self._expiry_close = asyncio.ensure_future(self.close(code=4403, reason="Signed out"))
 
     def _token_expired(self) -> None:
         logger.info("socket token expired", extra={"user_id": getattr(self.scope.get("user"), "pk", None)})
@@ -147,6 +154,7 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
     async def disconnect(self, code: int) -> None:
         if expiry := getattr(self, "_expiry", None):
             expiry.cancel()
+        socket_watch().forget(self)
         if (user_id := getattr(self, "_present", None)) is not None:
             self._present = None
             presence_tracker().closed(user_id)

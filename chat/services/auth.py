@@ -1,6 +1,8 @@
 """Tokens: short-lived JWT access tokens and rotating, revocable refresh tokens
 (django-graphql-jwt underneath)."""
 
+import time
+import uuid
 from dataclasses import dataclass
 
 import jwt
@@ -10,11 +12,13 @@ from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError, JSONWebTokenExpired
 from graphql_jwt.refresh_token.models import RefreshToken
 from graphql_jwt.settings import jwt_settings
-from graphql_jwt.shortcuts import create_refresh_token, get_token, get_user_by_token
+from graphql_jwt.shortcuts import create_refresh_token, get_token
+from graphql_jwt.utils import get_payload, get_user_by_payload
 
 from chat import auth_throttle, passwords
 from chat.errors import Unauthenticated
-from chat.models import User
+from chat.models import TokenFamily, User
+from chat.revocations import revocation_record, revocations
 from chat.selectors import user_by_username
 
 
@@ -25,8 +29,18 @@ class Tokens:
     refresh: str
 
 
-def tokens_issue(*, user: User) -> Tokens:
-    return Tokens(user=user, access=get_token(user), refresh=create_refresh_token(user).get_token())
+def tokens_issue(*, user: User, family: str | None = None) -> Tokens:
+    """A refresh token of `family` (a new one: a new sign-in) and an access token naming the
+    family and when it was issued, so that revoking the family revokes it (chat.revocations)."""
+    family = family or uuid.uuid4().hex
+    refresh = create_refresh_token(user)
+    TokenFamily.objects.create(refresh_token=refresh, family=family)
+    access = get_token(user, fam=family, issuedAt=round(time.time(), 3))
+    return Tokens(user=user, access=access, refresh=refresh.get_token())
+
+
+def _family(token: RefreshToken) -> str | None:
+    return TokenFamily.objects.filter(refresh_token=token).values_list("family", flat=True).first()
 
 
 async def sign_in(*, username: str, password: str, address: str) -> Tokens:
@@ -62,36 +76,57 @@ def tokens_refresh(*, refresh_token: str, address: str) -> Tokens:
             raise Unauthenticated("Invalid refresh token.")
         if token.revoked is None and not token.is_expired() and token.user.is_active:
             token.revoke()
-            return tokens_issue(user=token.user)
+            return tokens_issue(user=token.user, family=_family(token))
     if token.revoked is not None:
         # A rotated-out token came back: either its owner retried, or someone stole it.
-        # Revoking every live token of the user ends the thief's session too. Committed
-        # on its own, since the refusal below must not roll it back.
-        RefreshToken.objects.filter(user=token.user, revoked__isnull=True).update(revoked=timezone.now())
+        # Revoking every live token of the user ends the thief's session too, and every
+        # access token issued until now (within the revocation check interval, on every
+        # process). Committed on its own, since the refusal below must not roll it back.
+        with transaction.atomic():
+            RefreshToken.objects.filter(user=token.user, revoked__isnull=True).update(revoked=timezone.now())
+            revocation_record(user_id=token.user_id, family=None)
         raise Unauthenticated("Refresh token was revoked; sign in again.")
     raise Unauthenticated("Refresh token has expired; sign in again.")
 
 
 def token_revoke(*, refresh_token: str) -> bool:
-    revoked = RefreshToken.objects.filter(token=refresh_token, revoked__isnull=True).update(revoked=timezone.now())
-    return revoked > 0
+    """Sign out: the refresh token stops working, and so do the access tokens of its family
+    and their sockets (within the revocation check interval, on every process)."""
+    with transaction.atomic():
+        token = RefreshToken.objects.select_for_update().filter(token=refresh_token, revoked__isnull=True).first()
+        if token is None:
+            return False
+        token.revoke()
+        # A token from before families has none: then every earlier access token of the user
+        # stops (its other sessions refresh and go on; only this one has no refresh token).
+        revocation_record(user_id=token.user_id, family=_family(token))
+    return True
 
 
 def user_from_access_token(token: str) -> User:
     try:
-        user = get_user_by_token(token)
+        claims = get_payload(token)
+        user = get_user_by_payload(claims)
     except JSONWebTokenExpired:
         raise Unauthenticated("Access token has expired.") from None
     except JSONWebTokenError:
         raise Unauthenticated("Invalid access token.") from None
     if user is None:
         raise Unauthenticated("Invalid access token.")
+    # From this process's copy of the recent revocations: no query, but one per interval.
+    if revocations().refused(user_id=user.pk, claims=claims):
+        raise Unauthenticated("This session was signed out; sign in again.")
     return user
+
+
+def access_token_claims(token: str) -> dict:
+    """The claims of an access token that was already verified."""
+    return jwt.decode(token, options={"verify_signature": False})
 
 
 def access_token_expiry(token: str) -> float:
     """When an access token that was already verified expires, as a Unix time."""
-    return float(jwt.decode(token, options={"verify_signature": False})["exp"])
+    return float(access_token_claims(token)["exp"])
 
 
 def access_token_decode(token: str, context=None) -> dict:

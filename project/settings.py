@@ -253,6 +253,7 @@ class Limits(TypedDict):
     MARK_READ_RATE_PER_SECOND: float
     SOCKETS_PER_USER: int
     REVOCATION_CHECK_SECONDS: float
+    QUERY_COST: int
 
 
 # The contract's limits; every one can be changed from the environment.
@@ -348,6 +349,8 @@ PARLEY: Limits = {
     "PASSWORD_HASH_QUEUE": env_int("PARLEY_PASSWORD_HASH_QUEUE", 32, minimum=1),
     "QUERY_TOKENS": env_int("PARLEY_QUERY_TOKENS", 5000, minimum=1),
     "QUERY_ALIASES": env_int("PARLEY_QUERY_ALIASES", 30, minimum=0),
+    # Objects one document may ask for: page sizes times nested lists (schema/cost.py).
+    "QUERY_COST": env_int("PARLEY_QUERY_COST", 5000, minimum=1),
     "CONNECTION_INIT_TIMEOUT_SECONDS": env_int("PARLEY_CONNECTION_INIT_TIMEOUT_SECONDS", 10, minimum=1),
     "GRAPHIQL": env_bool("PARLEY_GRAPHIQL", True),
     "INTROSPECTION": env_bool("PARLEY_INTROSPECTION", True),

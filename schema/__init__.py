@@ -15,6 +15,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 
 from schema.auth import AuthMutation
+from schema.cost import QueryCostLimiter
 from schema.errors import ParleySchema
 from schema.mutations import Mutation as ChatMutation
 from schema.queries import Query
@@ -36,6 +37,8 @@ def _extensions() -> list:
         lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        # After validation (it counts a document known to be valid), before execution.
+        QueryCostLimiter,
     ]
     if not limits["INTROSPECTION"]:
         extensions.append(DisableIntrospection)

@@ -1,5 +1,6 @@
 """The GraphQL shapes of the chat domain. Fields read rows that the selectors already joined
-or prefetched; nothing here queries per item."""
+or prefetched; what a path did not load is read per level, in one batch (schema.loaders):
+nothing here queries per item."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -16,14 +17,23 @@ from strawberry.types import Info
 from chat import links, models, presence, selectors
 from chat.cursors import message_cursor
 from chat.services.attachments import download_name
+from schema.loaders import loaders
 
 
-async def related(instance, name: str):
+async def related(info: Info, instance, name: str):
     """A related row: from the cache the selectors filled (no query, no thread hop), or read
-    in Django's thread when a path did not prefetch it. None when a reverse one-to-one is absent."""
-    if instance._meta.get_field(name).is_cached(instance):
+    with every other node of its level in one batch when a path did not load it; kept on the
+    instance for the next field that asks. None when absent (a message without a bid)."""
+    field = instance._meta.get_field(name)
+    if field.is_cached(instance):
         return getattr(instance, name, None)
-    return await sync_to_async(lambda: getattr(instance, name, None))()
+    if not field.concrete:  # the reverse one-to-one: a message's bid
+        value = await loaders(info).bids.load(instance.pk)
+    else:
+        pk = getattr(instance, field.attname)
+        value = None if pk is None else await loaders(info).row(field.related_model).load(pk)
+    field.set_cached_value(instance, value)
+    return value
 
 
 # The domain's enums are the GraphQL enums: strawberry.enum marks each class in place.
@@ -92,19 +102,19 @@ class Bid:
     currency: auto
     note: str | None
     status: BidStatus
-    created_by: User
     created_at: datetime
     updated_at: datetime
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> User:
+        return await related(info, self, "created_by")
 
 
 @strawberry_django.type(models.Message, name="Message")
 class Message:
     id: auto
-    room: Annotated["ChatRoom", strawberry.lazy("schema.types")]
-    sender: User
     text: auto
     message_type: MessageType
-    attachments: list[Attachment]
     delivered_at: datetime | None
     read_at: datetime | None
     created_at: datetime
@@ -115,27 +125,51 @@ class Message:
     )
 
     @strawberry.field
-    async def sender_username(self) -> str:
-        return (await related(self, "sender")).username
+    async def room(self, info: Info) -> Annotated["ChatRoom", strawberry.lazy("schema.types")]:
+        return await related(info, self, "room")
 
     @strawberry.field
-    async def bid_details(self) -> Bid | None:
-        return await related(self, "bid")
+    async def sender(self, info: Info) -> User:
+        return await related(info, self, "sender")
+
+    @strawberry.field
+    async def attachments(self, info: Info) -> list[Attachment]:
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "attachments" in prefetched:
+            return list(prefetched["attachments"])
+        return await loaders(info).attachments.load(self.id)
+
+    @strawberry.field
+    async def sender_username(self, info: Info) -> str:
+        return (await related(info, self, "sender")).username
+
+    @strawberry.field
+    async def bid_details(self, info: Info) -> Bid | None:
+        return await related(info, self, "bid")
 
 
 @strawberry_django.type(models.ChatRoom, name="ChatRoom")
 class ChatRoom:
     id: auto
-    organizer: User
-    vendor: User
     created_at: datetime
-    last_message: Message | None
+
+    @strawberry.field
+    async def organizer(self, info: Info) -> User:
+        return await related(info, self, "organizer")
+
+    @strawberry.field
+    async def vendor(self, info: Info) -> User:
+        return await related(info, self, "vendor")
+
+    @strawberry.field
+    async def last_message(self, info: Info) -> Message | None:
+        return await related(info, self, "last_message")
 
     @strawberry.field(description="Messages from the other participant that the caller has not read.")
     async def unread_count(self, info: Info) -> int:
         if hasattr(self, "unread_total"):
             return self.unread_total
-        return await sync_to_async(selectors.room_unread_count)(room=self, user=info.context.user)
+        return await loaders(info).unread.load(self.id)
 
 
 @strawberry.type

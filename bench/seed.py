@@ -3,6 +3,7 @@ its own, with the server's DATABASE_URL and SECRET_KEY):
 
     python -m bench.seed rooms --count N --prefix P --out FILE    users + rooms + access tokens
     python -m bench.seed history --sizes 10,10000,1000000 --out FILE
+    python -m bench.seed inbox --users U --rooms R --prefix P --out FILE   U users with R rooms each
     python -m bench.seed count --room R --token T --variables JSON --out FILE
 
 Users are inserted with bulk_create and an unusable password (no hashing), tokens minted with
@@ -62,6 +63,58 @@ def seed_rooms(count: int, prefix: str) -> dict:
         for room, o, v in zip(rooms, organizers, vendors, strict=True)
     ]
     return {"rooms": out, "seconds": round(time.monotonic() - started, 2)}
+
+
+def seed_inbox(users: int, rooms: int, prefix: str) -> dict:
+    """`users` vendors, each in `rooms` rooms with organizers of their own (no room is shared)."""
+    with transaction.atomic():
+        watchers = User.objects.bulk_create(
+            [User(username=f"{prefix}w{i}", role=Role.VENDOR, password="!") for i in range(users)], batch_size=2000
+        )
+        others = User.objects.bulk_create(
+            [
+                User(username=f"{prefix}c{i}-{j}", role=Role.ORGANIZER, password="!")
+                for i in range(users)
+                for j in range(rooms)
+            ],
+            batch_size=2000,
+        )
+    if watchers[0].pk is None:
+        by_name = {u.username: u for u in User.objects.filter(username__startswith=prefix)}
+        watchers = [by_name[u.username] for u in watchers]
+        others = [by_name[u.username] for u in others]
+    with transaction.atomic():
+        made = ChatRoom.objects.bulk_create(
+            [ChatRoom(organizer=others[i * rooms + j], vendor=watchers[i]) for i in range(users) for j in range(rooms)],
+            batch_size=2000,
+        )
+    if made[0].pk is None:
+        ids = dict(ChatRoom.objects.filter(vendor__username__startswith=prefix).values_list("organizer_id", "pk"))
+        for room in made:
+            room.pk = ids[room.organizer_id]
+    # One message in each room: a subscription from the beginning replays it, which shows it is live.
+    at = datetime.now(UTC)
+    with transaction.atomic():
+        Message.objects.bulk_create(
+            [Message(room=room, sender_id=room.organizer_id, text="hello", created_at=at) for room in made],
+            batch_size=2000,
+        )
+        firsts = dict(Message.objects.filter(room__in=made).values_list("room_id", "pk"))
+        for room in made:
+            room.last_message_id, room.last_activity_at = firsts[room.pk], at
+        ChatRoom.objects.bulk_update(made, ["last_message", "last_activity_at"], batch_size=2000)
+    return {
+        "users": [
+            {
+                "username": watcher.username,
+                "token": get_token(watcher),
+                "rooms": [str(room.pk) for room in made[i * rooms : (i + 1) * rooms]],
+                # The other participant of the first room, to send the liveness probe.
+                "probe_token": get_token(others[i * rooms]),
+            }
+            for i, watcher in enumerate(watchers)
+        ]
+    }
 
 
 def _insert_history(room: ChatRoom, size: int) -> None:
@@ -161,16 +214,22 @@ def main(argv: list[str]) -> None:
     rooms.add_argument("--prefix", default="u")
     history = sub.add_parser("history")
     history.add_argument("--sizes", default="10,10000,1000000")
+    inbox = sub.add_parser("inbox")
+    inbox.add_argument("--users", type=int, required=True)
+    inbox.add_argument("--rooms", type=int, required=True)
+    inbox.add_argument("--prefix", default="ib")
     count = sub.add_parser("count")
     count.add_argument("--room", required=True)
     count.add_argument("--token", required=True)
     count.add_argument("--variables", default="{}")
     count.add_argument("--explain", action="store_true")
-    for p in (rooms, history, count):
+    for p in (rooms, history, inbox, count):
         p.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     if args.command == "rooms":
         result = seed_rooms(args.count, args.prefix)
+    elif args.command == "inbox":
+        result = seed_inbox(args.users, args.rooms, args.prefix)
     elif args.command == "history":
         result = seed_history([int(s) for s in args.sizes.split(",")])
     else:

@@ -46,6 +46,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from chat import selectors
+from chat.cancellation import cancel_and_wait, raise_if_cancel_lost
 from chat.cursors import Cursor, message_cursor
 from chat.loops import PerLoop
 from chat.payloads import message_payload
@@ -154,14 +155,16 @@ async def _group_send(room_id: int, event: dict[str, Any]) -> None:
     message = {"type": EVENT_TYPE, "group": group, **event}
     timeout = settings.PARLEY["BROADCAST_TIMEOUT_SECONDS"]
     try:
-        await asyncio.wait_for(layer.group_send(group, message), timeout)
+        async with asyncio.timeout(timeout):
+            await layer.group_send(group, message)
     except TimeoutError:
         raise  # a layer that does not answer would only keep the writer waiting twice as long
     except LAYER_ERRORS:
         # After a Redis restart every idle pooled connection is dead and fails on first use:
         # drop them and try once more, on a new one.
         await _drop_idle_connections(layer)
-        await asyncio.wait_for(layer.group_send(group, message), timeout)
+        async with asyncio.timeout(timeout):
+            await layer.group_send(group, message)
 
 
 async def _drop_idle_connections(layer) -> None:
@@ -292,6 +295,7 @@ class RoomListener:
 
     async def next(self) -> Signal:
         while not self.backlog:
+            raise_if_cancel_lost()  # else a closed subscription would wait here forever
             self.waiter = asyncio.get_running_loop().create_future()
             try:
                 await self.waiter
@@ -415,7 +419,8 @@ class RoomHub:
 
     async def _leave(self, group: str) -> None:
         try:
-            await asyncio.wait_for(self.layer.group_discard(group, self.channel), 2)
+            async with asyncio.timeout(2):
+                await self.layer.group_discard(group, self.channel)
         except LAYER_ERRORS as error:
             logger.info("leaving a room group failed", extra={"group": group, "error": repr(error)})
         finally:
@@ -428,16 +433,15 @@ class RoomHub:
         # comes along from now on makes a new one (and a reader of its own).
         self.channel = None
         for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)  # the reader's cancellation can be lost mid-command
 
     async def _join(self, group: str) -> bool:
         try:
             async with self._making_channel:
                 if self.channel is None:
                     self.channel = await self.layer.new_channel()
-            await asyncio.wait_for(self.layer.group_add(group, self.channel), 5)
+            async with asyncio.timeout(5):
+                await self.layer.group_add(group, self.channel)
         except LAYER_ERRORS as error:
             logger.warning("joining a room group failed", extra={"group": group, "error": repr(error)})
             return False

@@ -14,6 +14,7 @@ import redis
 from django.conf import settings
 from redis.commands.core import Script
 
+from chat.cancellation import cancel_and_wait
 from chat.feed import FeedItem, MessageItem, TypingItem
 from chat.models import User
 
@@ -173,8 +174,6 @@ async def typing_lapses(
                 yield TypingItem(user, False)
     finally:
         if pending is not None:
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-                await pending
+            await cancel_and_wait(pending)
         with contextlib.suppress(RuntimeError):
             await items.aclose()

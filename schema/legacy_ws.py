@@ -5,13 +5,13 @@ instead of signing the open socket in as someone else, and a payload that is not
 with 4400."""
 
 import asyncio
-import contextlib
 
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage
 from strawberry.types.unset import UnsetType
 
+from chat.cancellation import cancel_and_wait
 from schema.context import Context
 
 
@@ -24,9 +24,7 @@ class LegacyGraphQLWSHandler(BaseGraphQLWSHandler[Context, None]):
         try:
             await super().handle()
         finally:
-            self._init_timeout.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._init_timeout
+            await cancel_and_wait(self._init_timeout)
 
     async def _close_unless_initialised(self) -> None:
         # The view is the socket consumer; it carries the same timeout the modern protocol uses.

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from chat import notify, presence
+from chat import notify, presence, selectors
 from chat.models import Message, UnreadNotice, User
 from tests.factories import MessageFactory, RoomFactory
 from tests.mail import SmtpServer, html_of, text_of
@@ -225,3 +225,22 @@ def test_the_embedded_default_writes_the_email_to_a_file(settings, tmp_path):
     content = file.read_text()
     assert f"To: {room.vendor.username}@example.com" in content
     assert f"/dm/{room.pk}" in content
+
+
+def test_a_round_with_nothing_due_costs_one_query_however_many_messages_wait(django_assert_num_queries):
+    for minutes in (1, 3, 9):  # not due yet
+        _sent_ago(_room_with_emails(), minutes, count=3)
+    read = _room_with_emails()
+    Message.objects.filter(pk__in=[m.pk for m in _sent_ago(read, 20, count=3)]).update(read_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert _round() == 0
+
+
+def test_finding_due_rooms_is_one_query_for_any_number_of_rooms(django_assert_num_queries):
+    rooms = [_room_with_emails() for _ in range(5)]
+    for room in rooms:
+        _sent_ago(room, 20, count=2)
+    with django_assert_num_queries(1):
+        due = selectors.rooms_due_for_unread_email(now=timezone.now(), limit=20)
+    assert {d.room_id for d in due} == {room.pk for room in rooms}
+    assert {d.recipient_id for d in due} == {room.vendor.pk for room in rooms}

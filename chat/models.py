@@ -33,6 +33,9 @@ class User(AbstractUser):
     # When the user's last socket closed (chat.presence); whether they are online now is not
     # stored: it lives with the sockets.
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # `email` is AbstractUser's (blank: none given). Email when away (chat.notify) goes to a
+    # user with an email and this on; giving an email is the opt-in, so it defaults to on.
+    email_notifications = models.BooleanField(default=True)
     # Not a column: on the copy of a user that a presence event carries, the presence it
     # announced (chat.presence.presence_user), which the schema shows instead of a lookup.
     presence_now: object | None = None
@@ -100,7 +103,11 @@ class Message(models.Model):
             )
         ]
         # The keyset of every history page: (room, created_at, id).
-        indexes = [models.Index(fields=["room", "created_at", "id"], name="message_keyset")]
+        indexes = [
+            models.Index(fields=["room", "created_at", "id"], name="message_keyset"),
+            # The email worker's scan (chat.notify): unread messages only, by age.
+            models.Index(fields=["created_at"], condition=models.Q(read_at__isnull=True), name="message_unread"),
+        ]
 
     def __str__(self) -> str:
         return f"message {self.pk} in room {self.room_id}"
@@ -171,3 +178,24 @@ class TokenRevocation(models.Model):
 
     def __str__(self) -> str:
         return f"revocation of {self.family or 'every family'} of user {self.user_id} at {self.revoked_at}"
+
+
+class UnreadNotice(models.Model):
+    """Email when away (chat.notify), for one recipient in one room: every message of the other
+    participant up to `notified_through` (a message id) has been dealt with (emailed, or seen
+    online when it fell due). A worker holds the row while `lease_until` is in the future;
+    a lease that expires (its worker died) is taken over by another."""
+
+    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    notified_through = models.BigIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    emails_sent = models.PositiveIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "recipient"], name="one_notice_per_recipient")]
+
+    def __str__(self) -> str:
+        return f"notice of user {self.recipient_id} in room {self.room_id} through {self.notified_through}"

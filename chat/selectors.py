@@ -3,12 +3,12 @@ already joined or prefetched, so a page costs a fixed number of queries."""
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -200,3 +200,47 @@ def users_seen_by(*, viewer: User, user_ids: list[int]) -> dict[int, datetime | 
     )
     visible = User.objects.filter(Q(pk=viewer.pk) | Exists(shares_a_room), pk__in=user_ids)
     return dict(visible.values_list("pk", "last_seen_at"))
+
+
+@dataclass(frozen=True)
+class DueRoom:
+    room_id: int
+    recipient_id: int
+
+
+def rooms_due_for_unread_email(*, now: datetime, limit: int) -> list[DueRoom]:
+    """The rooms whose recipient is owed an email (chat.notify): a message of the other
+    participant unread since before `now - PARLEY_NOTIFY_AFTER_MINUTES` (and within the
+    lookback), newer than what their notice already dealt with, not claimed by a live worker,
+    for a recipient with an email and notifications on. The one place that decides which
+    rooms are due: a rule that silences a room (a block, say) belongs here."""
+    from chat.models import UnreadNotice
+
+    parley = settings.PARLEY
+    due_before = now - timedelta(minutes=parley["NOTIFY_AFTER_MINUTES"])
+    recipient = Case(
+        When(sender_id=F("room__organizer_id"), then=F("room__vendor_id")), default=F("room__organizer_id")
+    )
+    notice = UnreadNotice.objects.filter(room_id=OuterRef("room_id"), recipient_id=OuterRef("recipient_id"))
+    rows = (
+        Message.objects.filter(
+            read_at__isnull=True,
+            deleted_at__isnull=True,
+            created_at__lte=due_before,
+            created_at__gt=due_before - timedelta(hours=parley["NOTIFY_LOOKBACK_HOURS"]),
+        )
+        .annotate(recipient_id=recipient)
+        .filter(
+            Exists(
+                User.objects.filter(pk=OuterRef("recipient_id"), is_active=True, email_notifications=True).exclude(
+                    email=""
+                )
+            )
+        )
+        .exclude(Exists(notice.filter(notified_through__gte=OuterRef("pk"))))
+        .exclude(Exists(notice.filter(lease_until__gt=now)))
+        .values_list("room_id", "recipient_id")
+        .distinct()
+        .order_by()[:limit]
+    )
+    return [DueRoom(room_id, recipient_id) for room_id, recipient_id in rows]

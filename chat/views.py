@@ -1,11 +1,13 @@
 """Serves an attachment to whoever holds a valid link, as a download that cannot be sniffed
-into something executable."""
+into something executable; and the unsubscribe link of an email, which needs no sign-in."""
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chat.errors import NotFound
 from chat.links import attachment_from_link
+from chat.notify import user_unsubscribe
 from chat.services.attachments import download_name
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
@@ -28,4 +30,14 @@ def attachment_download(request: HttpRequest, token: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_GET
+def email_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Turns email notifications off for the user the signed token names, and says so; a
+    forged or broken token changes nothing (400)."""
+    user = user_unsubscribe(token=token)
+    response = render(request, "chat/unsubscribed.html", {"user": user}, status=200 if user else 400)
+    response["Cache-Control"] = "no-store"
     return response

@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -142,3 +143,48 @@ def socket_frame_limits(environ: Mapping[str, str] | None = None) -> tuple[int, 
         env_int("PARLEY_SOCKET_FRAME_MAX_BYTES", 1024 * 1024, minimum=1024, environ=environ),
         env_int("PARLEY_SOCKET_FRAME_QUEUE", 16, minimum=1, environ=environ),
     )
+
+
+def email_backend_settings(url: str | None, *, mail_dir: Path) -> dict[str, object]:
+    """Django's email settings for EMAIL_URL: none means files under `mail_dir` (one per
+    connection, nothing to install); `smtp://host:port` plain SMTP, `smtp+tls://user:pass@host:port`
+    STARTTLS, `smtp+ssl://...` TLS from the first byte. User and password are percent-decoded."""
+    if url is None:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)}
+    expected = "expected smtp://host:port, smtp+tls://user:password@host:port or smtp+ssl://user:password@host:port"
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtp+tls", "smtp+ssl") or not parts.hostname:
+        raise _refuse("EMAIL_URL", _without_password(url), expected)
+    try:
+        port = parts.port
+    except ValueError:
+        raise _refuse("EMAIL_URL", _without_password(url), expected) from None
+    if parts.path not in ("", "/") or parts.query:
+        raise _refuse("EMAIL_URL", _without_password(url), expected)
+    tls, ssl = parts.scheme == "smtp+tls", parts.scheme == "smtp+ssl"
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port or (465 if ssl else 587 if tls else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls,
+        "EMAIL_USE_SSL": ssl,
+    }
+
+
+def _without_password(url: str) -> str:
+    # A refused URL is shown in the start-up error: never with its password.
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def public_url(name: str, default: str) -> str:
+    """An absolute http(s) base URL without a trailing slash (links in emails)."""
+    value = _raw(name) or default
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise _refuse(name, value, "expected an absolute http:// or https:// URL such as https://chat.example.com")
+    return value.rstrip("/")

@@ -13,12 +13,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from project.environment import (
+    email_backend_settings,
     env_bool,
     env_choice,
     env_float,
     env_int,
     env_list,
     env_networks,
+    public_url,
     secret_key_from_file,
     socket_frame_limits,
 )
@@ -254,6 +256,11 @@ class Limits(TypedDict):
     SOCKETS_PER_USER: int
     REVOCATION_CHECK_SECONDS: float
     QUERY_COST: int
+    NOTIFY_AFTER_MINUTES: float
+    NOTIFY_POLL_SECONDS: float
+    NOTIFY_LEASE_SECONDS: float
+    NOTIFY_LOOKBACK_HOURS: float
+    NOTIFY_IN_PROCESS: bool
 
 
 # The contract's limits; every one can be changed from the environment.
@@ -360,7 +367,36 @@ PARLEY: Limits = {
     "SOCKET_FRAME_QUEUE": socket_frame_limits()[1],
     # A JSON request body; a multipart one may carry one attachment more.
     "BODY_MAX_BYTES": env_int("PARLEY_BODY_MAX_BYTES", 1024 * 1024, minimum=1024),
+    # Email when away (chat.notify): a message still unread this long after it was sent is
+    # emailed (fractions allowed: 0.1 is six seconds, for a demo); workers look this often;
+    # a claimed batch whose worker is silent this long is taken over (a crash loses nothing);
+    # messages older than the lookback are never emailed (the scan stays bounded).
+    "NOTIFY_AFTER_MINUTES": env_float("PARLEY_NOTIFY_AFTER_MINUTES", 10, above=0, maximum=7 * 24 * 60),
+    "NOTIFY_POLL_SECONDS": env_float("PARLEY_NOTIFY_POLL_SECONDS", 5, above=0, maximum=3600),
+    "NOTIFY_LEASE_SECONDS": env_float("PARLEY_NOTIFY_LEASE_SECONDS", 120, minimum=5, maximum=3600),
+    "NOTIFY_LOOKBACK_HOURS": env_float("PARLEY_NOTIFY_LOOKBACK_HOURS", 48, above=0),
+    # Each server process runs a worker too (make run needs no extra step); off when
+    # `manage.py notify_unread` runs on its own. Several workers never send twice.
+    "NOTIFY_IN_PROCESS": env_bool("PARLEY_NOTIFY_IN_PROCESS", True),
 }
+if PARLEY["NOTIFY_LOOKBACK_HOURS"] * 60 <= PARLEY["NOTIFY_AFTER_MINUTES"]:
+    raise ImproperlyConfigured("PARLEY_NOTIFY_LOOKBACK_HOURS must be longer than PARLEY_NOTIFY_AFTER_MINUTES.")
+# SMTP must answer well within a lease, or a second worker could take the batch over mid-send.
+EMAIL_TIMEOUT = min(10, PARLEY["NOTIFY_LEASE_SECONDS"] / 3)
+
+# Mail: files under var/mail/ by default, SMTP when EMAIL_URL is set (parsed here, at start-up).
+_EMAIL = email_backend_settings(os.environ.get("EMAIL_URL") or None, mail_dir=VAR_DIR / "mail")
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _EMAIL.get("EMAIL_FILE_PATH")
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("PARLEY_EMAIL_FROM") or "Parley <parley@localhost>"
+# Where the web client is served for people following a link in an email.
+PUBLIC_URL = public_url("PARLEY_PUBLIC_URL", "http://127.0.0.1:8000")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARLEY["BODY_MAX_BYTES"]
 

@@ -8,8 +8,9 @@ from strawberry.types import Info
 from chat.errors import Unauthenticated
 from chat.models import User
 from chat.services import accounts, auth
-from schema.context import client_address
+from schema.context import client_address, require_user
 from schema.types import AuthPayload, Role
+from schema.types import User as UserType
 
 BEARER = "bearer "
 
@@ -49,9 +50,17 @@ class AuthMutation:
     def revoke_token(self, refresh_token: str) -> bool:
         return auth.token_revoke(refresh_token=refresh_token)
 
-    @strawberry.mutation
-    async def register(self, info: Info, username: str, password: str, role: Role) -> AuthPayload:
+    @strawberry.mutation(description="A new account; `email` (optional) is where unread messages are emailed.")
+    async def register(
+        self, info: Info, username: str, password: str, role: Role, email: str | None = None
+    ) -> AuthPayload:
         user = await accounts.user_register(
-            username=username, password=password, role=role.value, address=client_address(info)
+            username=username, password=password, role=role.value, address=client_address(info), email=email
         )
         return _payload(await sync_to_async(auth.tokens_issue)(user=user))
+
+    @strawberry_django.mutation(
+        description='Change your own email ("" removes it) and whether unread messages are emailed to you.'
+    )
+    def update_profile(self, info: Info, email: str | None = None, email_notifications: bool | None = None) -> UserType:
+        return accounts.profile_update(user=require_user(info), email=email, email_notifications=email_notifications)

@@ -78,6 +78,18 @@ class User:
     async def last_seen_at(self, info: Info) -> datetime | None:
         return (await user_presence(info, self)).last_seen_at
 
+    # The caller's own row (context.user, read at sign-in or just updated), never another's:
+    # nothing here reads the database.
+    @strawberry.field(description="The caller's own email; null for anyone else.")
+    def email(self, info: Info) -> str | None:
+        caller = info.context.user
+        return (caller.email or None) if caller is not None and caller.pk == self.id else None
+
+    @strawberry.field(description="The caller's own: emails about unread messages; false for anyone else.")
+    def email_notifications(self, info: Info) -> bool:
+        caller = info.context.user
+        return bool(caller.email_notifications) if caller is not None and caller.pk == self.id else False
+
 
 @strawberry_django.type(models.Attachment, name="Attachment")
 class Attachment:

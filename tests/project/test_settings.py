@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from project.environment import secret_key_from_file
+from project.environment import email_backend_settings, secret_key_from_file
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -47,6 +47,14 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("PARLEY_CHANNEL_LAYER", "memcached"),
         ("LOG_LEVEL", "LOUD"),
         ("REDIS_URL", "127.0.0.1:6379"),
+        ("PARLEY_NOTIFY_AFTER_MINUTES", "0"),
+        ("PARLEY_NOTIFY_AFTER_MINUTES", "soon"),
+        ("PARLEY_NOTIFY_POLL_SECONDS", "-1"),
+        ("PARLEY_NOTIFY_LEASE_SECONDS", "1"),
+        ("PARLEY_NOTIFY_IN_PROCESS", "sometimes"),
+        ("PARLEY_PUBLIC_URL", "chat.example.com"),
+        ("EMAIL_URL", "mailto://127.0.0.1"),
+        ("EMAIL_URL", "smtp://127.0.0.1:notaport"),
     ],
 )
 def test_a_setting_out_of_range_stops_start_up_with_a_message_naming_it(variable, value):
@@ -149,3 +157,33 @@ def test_the_documented_production_checklist_passes_check_deploy(tmp_path):
 def test_the_defaults_do_not_pass_check_deploy(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env={"PARLEY_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
+
+
+def test_email_url_chooses_the_smtp_backend_and_the_default_is_files(tmp_path):
+    files = email_backend_settings(None, mail_dir=tmp_path)
+    assert files == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path),
+    }
+    plain = email_backend_settings("smtp://127.0.0.1:1025", mail_dir=tmp_path)
+    assert (plain["EMAIL_HOST"], plain["EMAIL_PORT"], plain["EMAIL_USE_TLS"], plain["EMAIL_HOST_USER"]) == (
+        "127.0.0.1",
+        1025,
+        False,
+        "",
+    )
+    tls = email_backend_settings("smtp+tls://me%40example.com:s%3Acret@mail.example.com:587", mail_dir=tmp_path)
+    assert tls["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (tls["EMAIL_HOST"], tls["EMAIL_PORT"], tls["EMAIL_USE_TLS"], tls["EMAIL_USE_SSL"]) == (
+        "mail.example.com",
+        587,
+        True,
+        False,
+    )
+    assert (tls["EMAIL_HOST_USER"], tls["EMAIL_HOST_PASSWORD"]) == ("me@example.com", "s:cret")
+
+
+def test_a_refused_email_url_never_shows_its_password():
+    result = _manage("check", env={"EMAIL_URL": "smtps://user:hunter2@mail.example.com", "SECRET_KEY": "x" * 60})
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr and "hunter2" not in result.stderr

@@ -1,9 +1,9 @@
 """Who may do what: every operation of the API, as every kind of caller, over HTTP and over
 WebSocket. One test per cell, with the id `<transport>-<operation>-<caller>`:
 
-- HTTP (Django's in-process test client): 15 operations x 4 callers = 60 cells;
+- HTTP (Django's in-process test client): 16 operations x 4 callers = 64 cells;
 - WebSocket (the real `server`, graphql-transport-ws; queries and mutations are sent as
-  `subscribe` messages too): 14 operations x 4 callers = 56 cells
+  `subscribe` messages too): 15 operations x 4 callers = 60 cells
   (no uploadAttachment, which needs a multipart body, and no file link, which is a plain GET).
 
 Callers: `anonymous` (no token), `outsider` (signed in, not in the room), `organizer` and
@@ -51,6 +51,7 @@ EXPECTED: dict[str, tuple[str | int, str | int, str | int, str | int]] = {
     "editMessage": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", OK),  # the vendor's message
     "deleteMessage": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", OK),  # the vendor's message
     "setTyping": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
+    "updateProfile": ("UNAUTHENTICATED", OK, OK, OK),  # the caller's own row, nobody else's
     "messageAdded": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
     # The link is the credential (an <img src> sends no header): participants get it from the
     # API and it works; an unsigned or re-pointed link opens nothing.
@@ -105,6 +106,7 @@ def snapshot() -> tuple:
         Attachment.objects.count(),
         sorted(Bid.objects.values_list("pk", "status", "amount", "note")),
         sorted(Message.objects.values_list("pk", "read_at", "text", "edited_at", "deleted_at")),
+        sorted(User.objects.values_list("pk", "email", "email_notifications")),
     )
 
 
@@ -190,6 +192,13 @@ def _check_typing(data, world, caller):
     assert data["setTyping"] is True
 
 
+def _check_profile(data, world, caller):
+    caller_pk = world.user(caller).pk
+    assert data["updateProfile"] == {"id": str(caller_pk), "email": "cell@example.com", "emailNotifications": False}
+    changed = User.objects.exclude(email="").values_list("pk", "email_notifications")
+    assert list(changed) == [(caller_pk, False)]
+
+
 def _check_event(data, world, caller):
     event = data["messageAdded"]
     assert event["__typename"] == "MessageEvent" and event["message"]["id"] == str(world.vendor_message.pk)
@@ -253,6 +262,12 @@ OPS: dict[str, Op] = {
         "mutation($r: ID!) { setTyping(roomId: $r) }",
         lambda w, c: {"r": w.room.pk},
         _check_typing,
+    ),
+    "updateProfile": Op(
+        'mutation { updateProfile(email: "cell@example.com", emailNotifications: false)'
+        " { id email emailNotifications } }",
+        lambda w, c: {},
+        _check_profile,
     ),
     "messageAdded": Op(
         "subscription($r: ID!, $a: String) { messageAdded(roomId: $r, after: $a) {"

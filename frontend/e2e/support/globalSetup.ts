@@ -10,6 +10,7 @@ export default async function globalSetup() {
   const server = await startParleyServer();
   process.env.PARLEY_BASE_URL = server.baseURL;
   process.env.PARLEY_SERVER_LOG = server.logPath;
+  process.env.PARLEY_MAIL_DIR = server.mailDir;
   return async () => {
     await server.stop();
   };

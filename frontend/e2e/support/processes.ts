@@ -53,6 +53,8 @@ function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
 export interface ParleyServer {
   baseURL: string;
   logPath: string;
+  /** Where the server writes its emails (the file backend of the embedded default). */
+  mailDir: string;
   log(): string;
   stop(): Promise<void>;
 }
@@ -67,6 +69,9 @@ export async function startParleyServer(extraEnv: Record<string, string> = {}): 
     PARLEY_VAR_DIR: join(dir, 'var'),
     PARLEY_FRONTEND_DIST: join(FRONTEND_DIR, 'dist'),
     PARLEY_REALTIME_RETRY_SECONDS: '0.5',
+    // Email when away after 3 s instead of 10 minutes (files under PARLEY_VAR_DIR/mail).
+    PARLEY_NOTIFY_AFTER_MINUTES: '0.05',
+    PARLEY_NOTIFY_POLL_SECONDS: '0.5',
     ...extraEnv,
   };
   const manage = (args: string[]) => run(PYTHON, ['manage.py', ...args], { cwd: REPO_DIR, env, timeout: 120_000 });
@@ -98,6 +103,7 @@ export async function startParleyServer(extraEnv: Record<string, string> = {}): 
   return {
     baseURL,
     logPath,
+    mailDir: join(dir, 'var', 'mail'),
     log,
     async stop() {
       await stopChild(child);

@@ -10,6 +10,7 @@ import { RegisterPage } from '../auth/RegisterPage';
 import { RequireAuth } from '../auth/RequireAuth';
 import { RoomsPage } from '../rooms/RoomsPage';
 import { ConversationRoute } from '../conversation/ConversationPage';
+import { SettingsPage } from '../settings/SettingsPage';
 import { AppShell } from './AppShell';
 
 export function App({ parley, session }: { parley: ParleyClient; session: SessionStore }) {
@@ -30,6 +31,7 @@ export function App({ parley, session }: { parley: ParleyClient; session: Sessio
               >
                 <Route index element={<RoomsPage />} />
                 <Route path="dm/:roomId" element={<ConversationRoute />} />
+                <Route path="settings" element={<SettingsPage />} />
               </Route>
               <Route path="*" element={<Navigate to="/" replace />} />
             </Routes>

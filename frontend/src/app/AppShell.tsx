@@ -18,6 +18,9 @@ export function AppShell() {
           {me.role && <span className="muted"> · {me.role === 'VENDOR' ? 'vendor' : 'organizer'}</span>}
         </span>
         <NotificationsButton />
+        <Link to="/settings" className="settings-link">
+          Settings
+        </Link>
         <button
           type="button"
           className="secondary"

@@ -88,4 +88,22 @@ describe('RegisterPage', () => {
     await fillIn('newbie');
     await waitFor(() => expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('This password is too common.'));
   });
+
+  it('sends the optional email, and explains a refused one next to its field', async () => {
+    const { calls } = renderAt('/register', ({ variables }) =>
+      variables.email === 'nope'
+        ? { errors: [{ message: 'That is not an email address (name@example.com).', extensions: { code: 'BAD_USER_INPUT' } }] }
+        : created,
+    );
+    await userEvent.type(screen.getByLabelText('Email'), 'nope');
+    await fillIn('newbie');
+    const field = screen.getByLabelText('Email');
+    await waitFor(() => expect(field).toHaveAccessibleDescription(/not an email address/));
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.clear(field);
+    await userEvent.type(field, 'newbie@example.com');
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByText('Signed in home')).toBeInTheDocument();
+    expect(calls.at(-1)?.variables).toMatchObject({ username: 'newbie', email: 'newbie@example.com' });
+  });
 });

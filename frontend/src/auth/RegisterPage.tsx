@@ -13,6 +13,7 @@ export function RegisterPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('ORGANIZER');
+  const [email, setEmail] = useState('');
   const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
 
@@ -29,7 +30,7 @@ export function RegisterPage() {
     setBusy(true);
     setProblems({});
     try {
-      await register({ username: name, password, role });
+      await register({ username: name, password, role, email: email.trim() || null });
       navigate('/', { replace: true });
     } catch (error) {
       const { field, message } = refusalField(error);
@@ -80,6 +81,22 @@ export function RegisterPage() {
           <option value="ORGANIZER">Organizer</option>
           <option value="VENDOR">Vendor</option>
         </select>
+        <label htmlFor="register-email">Email</label>
+        <input
+          id="register-email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => {
+            setEmail(e.target.value);
+            setProblems((prev) => ({ ...prev, email: undefined }));
+          }}
+          aria-describedby="register-email-help"
+          aria-invalid={problems.email ? true : undefined}
+        />
+        <p id="register-email-help" className={problems.email ? 'form-error' : 'muted field-help'}>
+          {problems.email ?? 'Optional: where we tell you about messages you have not read.'}
+        </p>
         {problems.form && (
           <p className="form-error" role="alert">
             {problems.form}

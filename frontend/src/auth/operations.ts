@@ -40,8 +40,8 @@ export const RevokeTokenMutation = graphql(`
 `);
 
 export const RegisterMutation = graphql(`
-  mutation Register($username: String!, $password: String!, $role: Role!) {
-    register(username: $username, password: $password, role: $role) {
+  mutation Register($username: String!, $password: String!, $role: Role!, $email: String) {
+    register(username: $username, password: $password, role: $role, email: $email) {
       token
       refreshToken
       user {

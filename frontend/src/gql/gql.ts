@@ -18,7 +18,7 @@ type Documents = {
     "\n  mutation TokenAuth($username: String!, $password: String!) {\n    tokenAuth(username: $username, password: $password) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": typeof types.TokenAuthDocument,
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": typeof types.RefreshTokenDocument,
     "\n  mutation RevokeToken($refreshToken: String!) {\n    revokeToken(refreshToken: $refreshToken)\n  }\n": typeof types.RevokeTokenDocument,
-    "\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation Register($username: String!, $password: String!, $role: Role!, $email: String) {\n    register(username: $username, password: $password, role: $role, email: $email) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment BidFields on Bid {\n    id\n    amount\n    currency\n    note\n    status\n    createdAt\n    updatedAt\n    createdBy {\n      id\n      username\n    }\n  }\n": typeof types.BidFieldsFragmentDoc,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    text\n    messageType\n    senderUsername\n    sender {\n      id\n      username\n    }\n    createdAt\n    deliveredAt\n    readAt\n    editedAt\n    deletedAt\n    attachments {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n    bidDetails {\n      ...BidFields\n    }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment PresenceFields on User {\n    id\n    username\n    online\n    lastSeenAt\n  }\n": typeof types.PresenceFieldsFragmentDoc,
@@ -37,13 +37,15 @@ type Documents = {
     "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": typeof types.EnsureRoomDocument,
     "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n": typeof types.RoomActivityDocument,
+    "\n  query Profile {\n    me {\n      id\n      email\n      emailNotifications\n    }\n  }\n": typeof types.ProfileDocument,
+    "\n  mutation UpdateProfile($email: String, $emailNotifications: Boolean) {\n    updateProfile(email: $email, emailNotifications: $emailNotifications) {\n      id\n      email\n      emailNotifications\n    }\n  }\n": typeof types.UpdateProfileDocument,
 };
 const documents: Documents = {
     "\n  fragment AuthUserFields on User {\n    id\n    username\n    role\n  }\n": types.AuthUserFieldsFragmentDoc,
     "\n  mutation TokenAuth($username: String!, $password: String!) {\n    tokenAuth(username: $username, password: $password) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": types.TokenAuthDocument,
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": types.RefreshTokenDocument,
     "\n  mutation RevokeToken($refreshToken: String!) {\n    revokeToken(refreshToken: $refreshToken)\n  }\n": types.RevokeTokenDocument,
-    "\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation Register($username: String!, $password: String!, $role: Role!, $email: String) {\n    register(username: $username, password: $password, role: $role, email: $email) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment BidFields on Bid {\n    id\n    amount\n    currency\n    note\n    status\n    createdAt\n    updatedAt\n    createdBy {\n      id\n      username\n    }\n  }\n": types.BidFieldsFragmentDoc,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    text\n    messageType\n    senderUsername\n    sender {\n      id\n      username\n    }\n    createdAt\n    deliveredAt\n    readAt\n    editedAt\n    deletedAt\n    attachments {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n    bidDetails {\n      ...BidFields\n    }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment PresenceFields on User {\n    id\n    username\n    online\n    lastSeenAt\n  }\n": types.PresenceFieldsFragmentDoc,
@@ -62,6 +64,8 @@ const documents: Documents = {
     "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": types.EnsureRoomDocument,
     "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n": types.RoomActivityDocument,
+    "\n  query Profile {\n    me {\n      id\n      email\n      emailNotifications\n    }\n  }\n": types.ProfileDocument,
+    "\n  mutation UpdateProfile($email: String, $emailNotifications: Boolean) {\n    updateProfile(email: $email, emailNotifications: $emailNotifications) {\n      id\n      email\n      emailNotifications\n    }\n  }\n": types.UpdateProfileDocument,
 };
 
 /**
@@ -97,7 +101,7 @@ export function graphql(source: "\n  mutation RevokeToken($refreshToken: String!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($username: String!, $password: String!, $role: Role!) {\n    register(username: $username, password: $password, role: $role) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Register($username: String!, $password: String!, $role: Role!, $email: String) {\n    register(username: $username, password: $password, role: $role, email: $email) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($username: String!, $password: String!, $role: Role!, $email: String) {\n    register(username: $username, password: $password, role: $role, email: $email) {\n      token\n      refreshToken\n      user {\n        ...AuthUserFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -170,6 +174,14 @@ export function graphql(source: "\n  mutation EnsureRoom($username: String!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Profile {\n    me {\n      id\n      email\n      emailNotifications\n    }\n  }\n"): (typeof documents)["\n  query Profile {\n    me {\n      id\n      email\n      emailNotifications\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateProfile($email: String, $emailNotifications: Boolean) {\n    updateProfile(email: $email, emailNotifications: $emailNotifications) {\n      id\n      email\n      emailNotifications\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateProfile($email: String, $emailNotifications: Boolean) {\n    updateProfile(email: $email, emailNotifications: $emailNotifications) {\n      id\n      email\n      emailNotifications\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

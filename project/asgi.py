@@ -1,4 +1,5 @@
-"""The one ASGI application: Django for HTTP, GraphQL over WebSocket on /graphql/."""
+"""The one ASGI application: the operators' endpoints (/healthz, /readyz, /metrics) ahead of
+Django for HTTP, GraphQL over WebSocket on /graphql/."""
 
 import gc
 import os
@@ -13,11 +14,13 @@ from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
 
+from project.operations import OperatorEndpoints  # noqa: E402
 from schema.transport import BodySizeLimit, SocketOriginValidator, SocketTokenMiddleware, graphql_socket  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": BodySizeLimit(django_asgi),
+        # Probes and scrapes skip Django's middleware stack: a few microseconds, not a request's.
+        "http": OperatorEndpoints(BodySizeLimit(django_asgi)),
         "websocket": SocketOriginValidator(
             SocketTokenMiddleware(URLRouter([re_path(r"^graphql/?$", graphql_socket())]))
         ),

@@ -3,7 +3,10 @@ database or Redis does not answer: each pointed at a closed port), /metrics (exa
 real sends and subscriptions, refused unless allowed) and its totals across worker processes."""
 
 import asyncio
+import contextlib
+import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -181,18 +184,33 @@ async def test_a_broadcast_the_layer_refuses_is_counted_and_held(start, pair):
     assert value(metrics, "parley_events_resent_total") == 0
 
 
-def per_worker_sent(directory: Path, scratch: Path) -> dict[int, float]:
-    """Messages sent as each worker's own file says, read one file at a time."""
+def per_worker(directory: Path, scratch: Path, pattern: str, sample: str) -> dict[int, float]:
+    """One metric as each worker's own file says, read one file at a time."""
     counts = {}
-    for path in directory.glob("counter_*.db"):
+    for path in directory.glob(pattern):
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir()
         shutil.copy(path, scratch / path.name)
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=str(scratch))
-        sent = [s.value for m in registry.collect() for s in m.samples if s.name == "parley_messages_sent_total"]
-        counts[int(path.stem.split("_")[1])] = sum(sent)
+        values = [s.value for m in registry.collect() for s in m.samples if s.name == sample]
+        counts[int(path.stem.split("_")[-1])] = sum(values)
     return counts
+
+
+def per_worker_sent(directory: Path, scratch: Path) -> dict[int, float]:
+    return per_worker(directory, scratch, "counter_*.db", "parley_messages_sent_total")
+
+
+def two_workers(port: int, directory: Path, redis_url: str, **env: str) -> Server:
+    return start_server(
+        port=port,
+        command=[sys.executable, "-m", "project.serve", "app", "--port", str(port), "--workers", "2"],
+        REDIS_URL=redis_url,
+        PROMETHEUS_MULTIPROC_DIR=str(directory),
+        **SCRAPER,
+        **env,
+    )
 
 
 async def test_metrics_add_up_across_two_workers_on_one_port(shared_redis_url, pair, tmp_path):
@@ -200,13 +218,7 @@ async def test_metrics_add_up_across_two_workers_on_one_port(shared_redis_url, p
     directory = tmp_path / "metrics"
     (directory).mkdir()
     (directory / "counter_1.db").write_bytes(b"from an earlier run")  # the launcher empties it
-    server = start_server(
-        port=port,
-        command=[sys.executable, "-m", "project.serve", "app", "--port", str(port), "--workers", "2"],
-        REDIS_URL=shared_redis_url,
-        PROMETHEUS_MULTIPROC_DIR=str(directory),
-        **SCRAPER,
-    )
+    server = two_workers(port, directory, shared_redis_url)
     try:
         sent = 0
         counts: dict[int, float] = {}
@@ -235,5 +247,30 @@ async def test_metrics_add_up_across_two_workers_on_one_port(shared_redis_url, p
                 metrics = await scrape(server)
                 assert value(metrics, "parley_messages_sent_total") == sent
                 assert value(metrics, "parley_sockets_open") == 3
+    finally:
+        server.stop()
+
+
+async def test_a_killed_workers_sockets_stop_being_counted(shared_redis_url, pair, tmp_path):
+    port = free_port()
+    directory = tmp_path / "metrics"
+    # Which worker accepts a socket is the kernel's choice: as many as it takes for both.
+    server = two_workers(port, directory, shared_redis_url, PARLEY_SOCKETS_PER_USER="100")
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            # Sockets on fresh connections until both workers hold some.
+            held: dict[int, float] = {}
+            opened = 0
+            while opened < 80 and len([n for n in held.values() if n]) < 2:
+                socket = await stack.enter_async_context(GraphQLSocket.connect(server.ws))
+                await socket.init({"authorization": f"Bearer {pair.vendor_token}"})
+                opened += 1
+                held = per_worker(directory, tmp_path / "one", "gauge_livesum_*.db", "parley_sockets_open")
+            assert len([n for n in held.values() if n]) == 2, held
+            assert value(await scrape(server), "parley_sockets_open") == opened
+            victim, survivor = sorted(held)
+            os.kill(victim, signal.SIGKILL)  # uvicorn's supervisor starts another in its place
+            metrics = await scrape_until(server, lambda m: value(m, "parley_sockets_open") == held[survivor])
+            assert value(metrics, "parley_sockets_open") == held[survivor]
     finally:
         server.stop()

@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.conftest import SEND, api, subscribe_joined
 from tests.processes import Server, free_port, start_server
-from tests.wsclient import GraphQLSocket
+from tests.wsclient import ROOM_EVENTS, GraphQLSocket
 
 pytestmark = pytest.mark.e2e
 
@@ -182,6 +182,20 @@ async def test_a_broadcast_the_layer_refuses_is_counted_and_held(start, pair):
     assert value(metrics, "parley_broadcast_failures_total") == 1
     assert value(metrics, "parley_events_held") == 1
     assert value(metrics, "parley_events_resent_total") == 0
+
+
+async def test_a_room_the_hub_cannot_join_is_counted_lost(start, pair):
+    server = start(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", **SCRAPER)
+    async with GraphQLSocket.connect(server.ws) as socket:
+        await socket.init({"authorization": f"Bearer {pair.vendor_token}"})
+        await socket.subscribe(ROOM_EVENTS, {"r": pair.room_id})
+        warning = await socket.next_event()
+        assert warning["code"] == "REALTIME_UNAVAILABLE", warning
+        metrics = await scrape(server)
+    assert value(metrics, "parley_hub_rooms_lost_total") == 1
+    assert value(metrics, "parley_hub_rooms_joined") == 0
+    assert value(metrics, "parley_subscriptions_open", subscription="messageAdded") == 1
+    assert value(metrics, "parley_events_delivered_total", subscription="messageAdded") == 1  # the warning
 
 
 def per_worker(directory: Path, scratch: Path, pattern: str, sample: str) -> dict[int, float]:

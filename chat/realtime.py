@@ -45,7 +45,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from chat import selectors
+from chat import metrics, selectors
 from chat.cancellation import cancel_and_wait, raise_if_cancel_lost
 from chat.cursors import Cursor, message_cursor
 from chat.loops import PerLoop
@@ -136,6 +136,7 @@ async def _publish(room_id: int, event: dict[str, Any], hold: bool) -> bool:
             "realtime broadcast failed",
             extra={"room_id": room_id, "event_kind": event.get("kind"), "error": repr(error), "held": hold},
         )
+        metrics.BROADCAST_FAILURES.inc()
         if hub := _hubs.peek():
             hub.outage_seen()
         if hold:
@@ -193,6 +194,7 @@ class Announcer:
     def hold(self, room_id: int, event: dict[str, Any]) -> None:
         if room_id not in self.held and len(self.held) >= self.HELD_ROOMS_MAX:
             logger.warning("realtime announcer full; reconciliation will catch the room up", extra={"room_id": room_id})
+            metrics.HELD_EVENTS_DROPPED.inc()
             return
         events = self.held.setdefault(room_id, {})
         kind = event.get("kind")
@@ -205,6 +207,8 @@ class Announcer:
         held = events.get(key)
         if kind == "message" and held is not None and Cursor.decode(held["cursor"]) > Cursor.decode(event["cursor"]):
             return
+        if key not in events:
+            metrics.EVENTS_HELD.inc()
         events[key] = event
         if self._resender is None or self._resender.done():
             self._resender = asyncio.create_task(self._resend(), name="parley-announcer")
@@ -224,8 +228,12 @@ class Announcer:
                             raise
                         except Exception:  # noqa: BLE001 - an event the layer can never take is dropped, not retried forever
                             logger.exception("dropping a held event the layer refused", extra={"room_id": room_id})
+                            metrics.HELD_EVENTS_DROPPED.inc()
+                        else:
+                            metrics.EVENTS_RESENT.inc()
                         if events.get(key) is event:
                             del events[key]
+                            metrics.EVENTS_HELD.dec()
                         sent += 1
                     if not events:
                         del self.held[room_id]
@@ -337,12 +345,17 @@ class _Room:
         self.joined = False
 
     def lost(self) -> None:
+        if self.joined:
+            metrics.HUB_ROOMS_JOINED.dec()
+        metrics.HUB_ROOMS_LOST.inc()
         self.joined = False
         for listener in self.listeners:
             listener.warn()
 
     def rejoined(self, *, unwarned: LayerState | None) -> None:
         """Back in the group: a warned subscription hears RESTORED, any other `unwarned`."""
+        if not self.joined:
+            metrics.HUB_ROOMS_JOINED.inc()
         self.joined = True
         for listener in self.listeners:
             if listener.warned:
@@ -412,6 +425,7 @@ class RoomHub:
             return
         del self.rooms[listener.group]
         if room.joined:
+            metrics.HUB_ROOMS_JOINED.dec()
             leaving = self._leaving[listener.group] = asyncio.create_task(self._leave(listener.group))
             await asyncio.shield(leaving)
         if not self.rooms:
@@ -464,6 +478,7 @@ class RoomHub:
                 if not await self._join(group):
                     break  # still down: the rest would only wait for the same timeout
                 room.rejoined(unwarned=None)
+                metrics.HUB_ROOMS_REJOINED.inc()
                 restored += 1
             if restored:
                 logger.info("realtime restored", extra={"rooms": restored, "still_lost": len(lost) - restored})
@@ -479,6 +494,7 @@ class RoomHub:
             except Exception as error:  # noqa: BLE001 - a reader that died would leave every room here silent
                 if not isinstance(error, LAYER_ERRORS):
                     logger.exception("room hub receive failed unexpectedly")
+                metrics.HUB_RECEIVE_FAILURES.inc()
                 await self._resync(error)
                 if not any(room.joined for room in self.rooms.values()):
                     # Down: do not spin on receive; the mender reports the return.
@@ -500,6 +516,7 @@ class RoomHub:
                 continue
             if not lost and await self._join(group):
                 room.rejoined(unwarned=LayerState.RESYNC)
+                metrics.HUB_ROOMS_REJOINED.inc()
                 rejoined += 1
             else:
                 room.lost()
@@ -535,9 +552,11 @@ class RoomHub:
                 last_read = started
             except DATABASE_ERRORS as error:
                 logger.warning("reconciling room heads failed", extra={"rooms": len(rooms), "error": repr(error)})
+                metrics.RECONCILE_FAILURES.inc()
                 continue
             except Exception:  # noqa: BLE001 - a reconciler that died would take the guarantee with it
                 logger.exception("reconciling room heads failed unexpectedly", extra={"rooms": len(rooms)})
+                metrics.RECONCILE_FAILURES.inc()
                 continue
             settled = timezone.now() - grace
             behind = 0
@@ -550,6 +569,7 @@ class RoomHub:
                         listener.catch_up()
                         behind += 1
             if behind:
+                metrics.RECONCILE_CATCH_UPS.inc(behind)
                 logger.warning(
                     "subscriptions behind their room's newest message catch up", extra={"subscriptions": behind}
                 )

@@ -2,17 +2,19 @@
 benchmarks and the browser tests, and the private Redis that tests and benchmarks start.
 A flag added here for production is the flag every one of them runs with.
 
-    python -m project.serve app --host 127.0.0.1 --port 8000 [more uvicorn options]
+    python -m project.serve app --host 127.0.0.1 --port 8000 [--workers N] [more uvicorn options]
     python -m project.serve redis --port 6390 [more redis-server options]
 
 Each replaces itself with the real program (exec), so its process id, signals and exit
 status are the server's own. Python callers build the same command with the functions."""
 
 import argparse
+import glob
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Mapping, MutableMapping, Sequence
 
 from project.environment import socket_frame_limits
 
@@ -56,6 +58,18 @@ def app_command(
     ]
 
 
+def metrics_directory(env: MutableMapping[str, str]) -> str:
+    """Where the worker processes of one server keep their Prometheus metrics, so that /metrics
+    in any of them adds up all of them: PROMETHEUS_MULTIPROC_DIR, made (and emptied of an
+    earlier run's files, which would be counted again) if named, else a fresh private one."""
+    directory = env.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="parley-metrics-")
+    os.makedirs(directory, exist_ok=True)
+    for stale in glob.glob(os.path.join(directory, "*.db")):
+        os.remove(stale)
+    env["PROMETHEUS_MULTIPROC_DIR"] = directory
+    return directory
+
+
 def redis_command(*, port: int, extra: Sequence[str] = ()) -> list[str]:
     """A redis-server of a test's or a benchmark's own, on 127.0.0.1:port."""
     binary = shutil.which("redis-server")
@@ -70,10 +84,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     app = programs.add_parser("app", help="the Parley server (uvicorn)")
     app.add_argument("--host", default="127.0.0.1")
     app.add_argument("--port", type=int, default=8000)
+    app.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes on the one port (uvicorn's supervisor restarts one that dies); "
+        "more than one needs DATABASE_URL and REDIS_URL",
+    )
     redis = programs.add_parser("redis", help="a private redis-server")
     redis.add_argument("--port", type=int, required=True)
     args, extra = parser.parse_known_args(argv)
     if args.program == "app":
+        if args.workers < 1:
+            parser.error("--workers must be at least 1")
+        if args.workers > 1:
+            if not os.environ.get("REDIS_URL"):
+                # The in-process channel layer reaches only its own process's subscribers.
+                parser.error("--workers above 1 needs REDIS_URL: a message sent in one worker must reach them all")
+            metrics_directory(os.environ)
+            extra = ["--workers", str(args.workers), *extra]
         command = app_command(host=args.host, port=args.port, extra=extra)
     else:
         command = redis_command(port=args.port, extra=extra)

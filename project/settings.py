@@ -95,6 +95,12 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 # The proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed;
 # nobody's by default, so a client can never choose the address its budgets are counted by.
 TRUSTED_PROXIES = [str(network) for network in env_networks("PARLEY_TRUSTED_PROXIES")]
+# Who may read /metrics (project/operations.py): the addresses or networks of the Prometheus
+# servers. Nobody by default, and never a request that came through a proxy (X-Forwarded-For),
+# since the counts tell an outsider how busy the service is and when its layer failed.
+METRICS_NETWORKS = [str(network) for network in env_networks("PARLEY_METRICS_NETWORKS")]
+# How long /readyz waits for the database and Redis before answering 503.
+READY_TIMEOUT_SECONDS = env_float("PARLEY_READY_TIMEOUT_SECONDS", 2, above=0)
 
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.application"

@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
-from chat import feed, selectors
+from chat import feed, metrics, selectors
 from chat.cursors import Cursor
 from chat.inbox import Inbox
 from chat.models import MessageType as MessageKind
@@ -81,13 +81,17 @@ async def _events(
     items = room_feed.items(after=after)
     if "TypingEvent" in wanted:
         items = typing_lapses(items)
+    metrics.MESSAGE_ADDED_OPEN.inc()
     try:
         async for item in items:
             if OPT_IN.get(type(item), "") in wanted or type(item) not in OPT_IN:
+                metrics.MESSAGE_ADDED_DELIVERED.inc()
                 yield to_event(item)
     except SubscriberTooSlow:
         logger.info("closing a socket that fell behind", extra={"room_id": room_feed.room.pk})
         await socket.close(code=TRY_AGAIN_LATER, reason="Too slow: reconnect and resume with after")
+    finally:
+        metrics.MESSAGE_ADDED_OPEN.dec()
 
 
 @strawberry.type
@@ -120,5 +124,10 @@ class Subscription:
 
 
 async def _activity(inbox: Inbox) -> AsyncGenerator[RoomActivityEvent, None]:
-    async for room in inbox.items():
-        yield RoomActivityEvent(room=room)
+    metrics.ROOM_ACTIVITY_OPEN.inc()
+    try:
+        async for room in inbox.items():
+            metrics.ROOM_ACTIVITY_DELIVERED.inc()
+            yield RoomActivityEvent(room=room)
+    finally:
+        metrics.ROOM_ACTIVITY_OPEN.dec()

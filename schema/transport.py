@@ -22,6 +22,7 @@ from strawberry.django.views import AsyncGraphQLView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
+from chat import metrics
 from chat.models import User
 from chat.presence import presence_tracker
 from chat.revocations import socket_watch
@@ -135,6 +136,7 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
         context.user = user
         self._present: int | None = user.pk
         presence_tracker().opened(user.pk)
+        metrics.SOCKETS_OPEN.inc()
         # The socket lives no longer than its token: the client reconnects with a fresh one
         # and resumes with `after`, so nothing is lost.
         delay = max(0.0, access_token_expiry(token) - time.time())
@@ -158,6 +160,7 @@ class GraphQLSocket(GraphQLWSConsumer[Context, None]):
         if (user_id := getattr(self, "_present", None)) is not None:
             self._present = None
             presence_tracker().closed(user_id)
+            metrics.SOCKETS_OPEN.dec()
         # The client is gone: frames it left unhandled no longer matter, and the queue must
         # have room for the handler's stop signal.
         while self.message_queue.full():

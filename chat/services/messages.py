@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chat import realtime
+from chat import metrics, realtime
 from chat.cursors import Cursor
 from chat.errors import InvalidInput
 from chat.models import Attachment, Bid, ChatRoom, Message, MessageType, User
@@ -116,6 +116,7 @@ def message_append(
         message_with_relations(message, attachments=attachments, bid=bid)
         _room_touch(room=room, message=message)
         realtime.publish_after_commit(room.pk, realtime.message_event(message, previous=newest))
+        transaction.on_commit(metrics.MESSAGES_SENT.inc)
     return message
 
 

@@ -1,10 +1,13 @@
+import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from project import serve
 from tests.processes import BASE_DIR, free_port, start_server
 
 
@@ -67,3 +70,29 @@ def test_no_caller_writes_the_server_or_redis_command_line_itself():
 
 def _lines(path: Path) -> list[str]:
     return [line for line in path.read_text(errors="replace").splitlines() if LAUNCHER_ONLY.search(line)]
+
+
+def test_several_workers_without_redis_are_refused():
+    # The in-process layer would deliver a message only to subscribers of the worker it was sent in.
+    refused = subprocess.run(
+        [sys.executable, "-m", "project.serve", "app", "--port", str(free_port()), "--workers", "2"],
+        cwd=BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert refused.returncode == 2
+    assert "--workers above 1 needs REDIS_URL" in refused.stderr
+
+
+def test_the_launcher_gives_workers_one_metrics_directory_emptied_of_an_earlier_run(tmp_path):
+    (tmp_path / "counter_4242.db").write_bytes(b"an earlier run's counts")
+    (tmp_path / "notes.txt").write_text("not the launcher's")
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    assert serve.metrics_directory(env) == str(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+    fresh: dict[str, str] = {}
+    made = serve.metrics_directory(fresh)
+    assert fresh["PROMETHEUS_MULTIPROC_DIR"] == made and os.path.isdir(made)
+    os.rmdir(made)

@@ -97,7 +97,6 @@ def _claim(due: list[selectors.DueRoom], *, now: datetime) -> list[Claim]:
     for d in due:
         wanted |= Q(room_id=d.room_id, recipient_id=d.recipient_id)
     token = uuid.uuid4().hex
-    lease_until = now + timedelta(seconds=settings.PARLEY["NOTIFY_LEASE_SECONDS"])
     with transaction.atomic():
         rows = list(
             UnreadNotice.objects.select_for_update(skip_locked=True)
@@ -105,6 +104,9 @@ def _claim(due: list[selectors.DueRoom], *, now: datetime) -> list[Claim]:
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
             .order_by("pk")
         )
+        # The lease runs from the claim, not from the round's start: a slow selector must not
+        # eat into the time the sends have.
+        lease_until = timezone.now() + timedelta(seconds=settings.PARLEY["NOTIFY_LEASE_SECONDS"])
         UnreadNotice.objects.filter(pk__in=[row.pk for row in rows]).update(lease_until=lease_until, lease_token=token)
     claims = [Claim(row.pk, row.room_id, row.recipient_id, row.notified_through, token, lease_until) for row in rows]
     if claims:
@@ -221,7 +223,9 @@ async def notify_round(*, now: datetime | None = None) -> int:
     for claim in claims:
         left = (claim.lease_until - timezone.now()).total_seconds()
         if left < 2 * timeout:
-            await sync_to_async(_release)(claim)  # too close to the lease's end: the next round
+            # Too close to the lease's end to send safely: the next round claims it again.
+            logger.info("unread email batch put back: lease too short", extra={"notice": claim.notice_id, "left": left})
+            await sync_to_async(_release)(claim)
             continue
         batch = await sync_to_async(_prepare)(claim, online=claim.recipient_id in online, now=now)
         if batch is None:
@@ -252,4 +256,5 @@ async def notify_forever(*, stop: asyncio.Event | None = None) -> None:
             logger.warning("unread email round failed", extra={"error": repr(error)})
         wait = max(0.0, settings.PARLEY["NOTIFY_POLL_SECONDS"] - (time.monotonic() - started))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=wait)
+            async with asyncio.timeout(wait):  # never wait_for: see chat.cancellation
+                await stop.wait()

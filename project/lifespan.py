@@ -3,7 +3,6 @@ stopped with it. Today the unread-email worker (chat.notify), unless
 PARLEY_NOTIFY_IN_PROCESS is off (production may run `manage.py notify_unread` instead)."""
 
 import asyncio
-import contextlib
 import logging
 
 from django.conf import settings
@@ -12,6 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 async def lifespan(scope, receive, send) -> None:
+    from chat.cancellation import cancel_and_wait
     from chat.notify import notify_forever
 
     stop = asyncio.Event()
@@ -25,7 +25,8 @@ async def lifespan(scope, receive, send) -> None:
         elif message["type"] == "lifespan.shutdown":
             stop.set()
             if worker is not None:
-                with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                    await asyncio.wait_for(worker, timeout=5)
+                # Told to stop, it ends after its round; one that does not within 5 s is cancelled.
+                await asyncio.wait({worker}, timeout=5)
+                await cancel_and_wait(worker)
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -88,6 +88,9 @@ def start_server(
         "SECRET_KEY": settings.SECRET_KEY,
         "LOG_LEVEL": "INFO",
         "PARLEY_REALTIME_RETRY_SECONDS": "0.2",
+        # A test server shares the test database: its own unread-email worker would claim the
+        # batches a test sets up for the worker it is testing. A test that wants it says so.
+        "PARLEY_NOTIFY_IN_PROCESS": "false",
         **env,
     }
     full_env = {k: v for k, v in full_env.items() if v is not None}

@@ -94,6 +94,7 @@ def test_the_server_sends_unread_email_as_files_under_var_mail_with_no_extra_ste
         PARLEY_VAR_DIR=str(tmp_path),
         PARLEY_NOTIFY_AFTER_MINUTES="0.02",
         PARLEY_NOTIFY_POLL_SECONDS="0.2",
+        PARLEY_NOTIFY_IN_PROCESS="true",
         EMAIL_URL="",
     )
     try:

@@ -11,10 +11,8 @@ from pathlib import Path
 
 import psutil
 
-from bench import scenarios
+from bench import RESULTS, scenarios
 from bench.stack import Stack
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 DEFAULT_RATES = "10,20,30,40,50,75,100,150,200,300,400,600,800,1000,1500"
 CONFIGS = {"embedded": ("sqlite", "memory"), "services": ("postgres", "redis")}
@@ -130,9 +128,9 @@ def parser() -> argparse.ArgumentParser:
     sco.add_argument("--rates", type=_rates, default=_rates(DEFAULT_RATES))
     sco.add_argument("--p99-limit", type=float, default=100)
     sco.add_argument("--step-duration", type=float, default=10)
-    rep = sub.add_parser("report", help="render docs/benchmarks.md tables and the latency plot from bench/results")
-    rep.add_argument("--doc", default="docs/benchmarks.md")
-    rep.add_argument("--plot", default="docs/benchmarks-latency.png")
+    rep = sub.add_parser("report", help="render the tables and the latency plot of var/bench/results into var/bench/")
+    rep.add_argument("--doc", default=str(RESULTS.parent / "report.md"))
+    rep.add_argument("--plot", default=str(RESULTS.parent / "latency.png"))
     return p
 
 
@@ -152,7 +150,7 @@ def make_stack(args) -> Stack:
 
 
 def save(scenario: str, stack: Stack, args, result: dict, started: float) -> Path:
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     slug = f"{stack.db}-{stack.layer}-{stack.server}-x{stack.processes}"
     if args.app_dir:
@@ -176,7 +174,7 @@ def save(scenario: str, stack: Stack, args, result: dict, started: float) -> Pat
         "result": result,
     }
     path.write_text(json.dumps(document, indent=1))
-    scenarios.log(f"saved {path.relative_to(RESULTS.parent.parent)}")
+    scenarios.log(f"saved {path}")
     return path
 
 

@@ -12,7 +12,7 @@ room's message, so all are known to be live before anything is read; then, after
 the RSS again, and (with Redis) its used memory. Per user = the difference divided by the
 users. A probe then sends one message into the first room of `--probe` users and checks that
 each one's socket hears of it.
-The result is written to bench/results/inbox-<config>-<time>.json.
+The result is written to var/bench/results/inbox-<config>-<time>.json.
 """
 
 import argparse
@@ -26,7 +26,8 @@ from pathlib import Path
 import httpx
 import websockets
 
-from bench.__main__ import CONFIGS, RESULTS, code_version, machine
+from bench import RESULTS
+from bench.__main__ import CONFIGS, code_version, machine
 from bench.protocol import SEND_MUTATION, SUBSCRIPTION
 from bench.stack import Stack, _stop
 
@@ -209,7 +210,7 @@ def main() -> None:
         "subscriptions_kb_per_user": summary,
     }
     if not args.no_save:
-        RESULTS.mkdir(exist_ok=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
         path = Path(RESULTS) / f"inbox-{args.config}-{time.strftime('%Y%m%d-%H%M%S')}.json"
         path.write_text(json.dumps(record, indent=2))
         log("saved", path)

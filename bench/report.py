@@ -1,13 +1,13 @@
-"""Render the JSON results in bench/results/ into the tables of docs/benchmarks.md (between the
+"""Render the JSON results in var/bench/results/ into the tables of docs/benchmarks.md (between the
 `<!-- bench:results -->` markers; the prose around them is kept) and the latency-vs-rate plot.
 The newest result of each scenario and configuration wins."""
 
 import json
 from pathlib import Path
 
+from bench import RESULTS
 from bench.stats import fmt
 
-RESULTS = Path(__file__).resolve().parent / "results"
 START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 
 
@@ -138,7 +138,7 @@ def _commands(latest: dict[str, dict[str, dict]]) -> list[str]:
         for key, doc in sorted(docs.items()):
             lines.append(
                 f"| {scenario} | {key} | {doc['date']} | {doc['wall_seconds']} | `{doc['command']}` | "
-                f"`bench/results/{doc['file']}` |"
+                f"`var/bench/results/{doc['file']}` |"
             )
     return lines
 

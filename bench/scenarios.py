@@ -1,5 +1,5 @@
 """The scenarios: each starts its own Stack, drives Generator workers, and returns a result
-dict that bench.__main__ stores as JSON under bench/results/."""
+dict that bench.__main__ stores as JSON under var/bench/results/."""
 
 import asyncio
 import contextlib

@@ -5,6 +5,7 @@ only when it names the newest message yielded as its predecessor; otherwise ever
 starts after the newest message yielded."""
 
 import asyncio
+import copy
 import itertools
 import logging
 from collections.abc import AsyncIterator
@@ -215,8 +216,16 @@ class RoomFeed:
         self.newest = message_cursor(message)
         if self._listener is not None:
             self._listener.seen = self.newest
-        message.room = self.room
+        message.room = self._room_with_last(message)
         return MessageItem(message)
+
+    def _room_with_last(self, message: Message) -> ChatRoom:
+        """The room as the new message left it: its last message is this one. A copy, since the
+        subscription's own room was read when it started and its last message has moved on."""
+        room = copy.copy(self.room)
+        room.last_message_id = message.pk
+        ChatRoom.last_message.field.set_cached_value(room, message)
+        return room
 
     async def _update(self, event: dict[str, Any]) -> FeedItem | None:
         """A change to something already sent: a read receipt, a bid's new terms or status, an
@@ -237,7 +246,7 @@ class RoomFeed:
         message = await _message_with_payload(message_id=event["message_id"])
         if message is None or message.room_id != self.room.pk:
             return None
-        message.room = self.room
+        # The room comes with the message, read now: its last message is the current one.
         if event.get("kind") == "updated":
             return MessageUpdatedItem(message)
         return BidItem(message, message.bid)

@@ -146,25 +146,35 @@ def kill_server(server: Server) -> None:
 
 
 class PostgresCluster:
-    """The machine's PostgreSQL cluster (the services run's), which a fault test may stop and
-    start again. Needs root and Debian's pg_ctlcluster."""
+    """The Debian PostgreSQL cluster that serves the run's database (the one listening on
+    DATABASE_URL's port), which a fault test may stop and start again. Needs root and Debian's
+    pg_ctlcluster. A cluster of its own on another port lets a fault test run beside other
+    work on the machine's main cluster."""
 
     def __init__(self) -> None:
-        versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
-        if not versions or shutil.which("pg_ctlcluster") is None:
-            raise RuntimeError("no Debian PostgreSQL cluster here (pg_ctlcluster, /etc/postgresql)")
-        self.version = versions[-1]
+        if shutil.which("pg_lsclusters") is None or shutil.which("pg_ctlcluster") is None:
+            raise RuntimeError("no Debian PostgreSQL cluster here (pg_lsclusters, pg_ctlcluster)")
+        self.port = int(settings.DATABASES["default"].get("PORT") or 5432)
+        listed = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True)
+        for line in listed.stdout.splitlines():
+            version, name, port, *_ = line.split()
+            if int(port) == self.port:
+                self.version, self.name = version, name
+                return
+        raise RuntimeError(f"no Debian PostgreSQL cluster listens on port {self.port}")
 
     def _ctl(self, action: str) -> None:
         subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, "main", action],
+            ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, action],
             check=True,
             capture_output=True,
             timeout=60,
         )
 
     def accepting(self) -> bool:
-        ready = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], capture_output=True, timeout=10)
+        ready = subprocess.run(
+            ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)], capture_output=True, timeout=10
+        )
         return ready.returncode == 0
 
     def stop(self) -> None:
@@ -174,7 +184,7 @@ class PostgresCluster:
         """Start the cluster when it is down, then wait until it accepts connections."""
         if not self.accepting():
             status = subprocess.run(
-                ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, "main", "status"], capture_output=True
+                ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, "status"], capture_output=True
             )
             if status.returncode != 0:
                 self._ctl("start")

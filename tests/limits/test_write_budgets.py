@@ -1,6 +1,6 @@
 """Every write has a budget: createBid spends the send budget; uploads have their own, plus a
-quota of unused bytes; ensureRoom/createRoom, updateBid, markRead and blockUser/unblockUser are throttled; a user's
-sockets are capped. Each refusal writes nothing."""
+quota of unused bytes; ensureRoom/createRoom, updateBid, markRead and blockUser/unblockUser
+are throttled; a user's sockets are capped. Each refusal writes nothing."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -229,8 +229,8 @@ class RoomFeed:
         return MessageItem(message)
 
     async def _update(self, event: dict[str, Any]) -> FeedItem | None:
-        """A change to something already sent: a read receipt, a bid's new terms or status, an
-        edit or a delete."""
+        """A change to something already sent (a read receipt, a bid's new terms or status, an
+        edit or a delete), typing, presence, or the room's block."""
         if event.get("kind") == "read":
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor

@@ -16,7 +16,8 @@ The design, and the reasons for it:
   on the room: the write commits before the block (and is history the blocker sees), or runs
   after the block committed and is refused. The check cannot be a subquery of the locking
   SELECT: PostgreSQL re-reads the row a SELECT ... FOR UPDATE waited for, not what the rest of
-  that statement read under its older snapshot.
+  that statement read under its older snapshot. (SQLite has no row locks; every transaction
+  there takes the database's write lock as it begins, IMMEDIATE, which serializes the same way.)
 - Typing and presence are never stored, so there is no row to lock. setTyping reads the block
   with the room (one query, chat.selectors.room_for_participant), and a block closes both
   users' throttle windows for the room so that no repeat is answered from the window. Presence

@@ -139,6 +139,11 @@ def _message_with_payload(*, message_id: int) -> Message | None:
 
 
 @_database
+def _room_is_blocked(*, room_id: int) -> bool:
+    return selectors.room_is_blocked(room_id=room_id)
+
+
+@_database
 def _stamp_delivered(*, messages: list[Message]) -> None:
     messages_stamp_delivered(messages=messages)
 
@@ -160,6 +165,9 @@ class RoomFeed:
         self.user = user
         self.newest: Cursor = NOTHING_YET
         self._listener: RoomListener | None = None
+        # While the room is blocked no typing or presence passes (chat.services.blocking):
+        # read once joined, and again whenever a block event or a gap says it may have changed.
+        self.blocked = False
 
     async def items(self, *, after: Cursor | None) -> AsyncIterator[FeedItem]:
         if after is None:
@@ -169,6 +177,7 @@ class RoomFeed:
         async with RoomListener(self.room.pk) as listener:
             self._listener = listener
             listener.seen = self.newest
+            self.blocked = await _room_is_blocked(room_id=self.room.pk)
             # Joined before replaying: whatever commits from now on also arrives live, and
             # the read after the newest cursor cannot yield it twice.
             async for item in self._new_messages():
@@ -181,6 +190,7 @@ class RoomFeed:
                         continue
                     if signal is LayerState.RESTORED:
                         yield RESTORED
+                    self.blocked = await _room_is_blocked(room_id=self.room.pk)
                     # RESTORED or RESYNC: events may have been lost meanwhile.
                     async for item in self._new_messages():
                         yield item
@@ -228,19 +238,25 @@ class RoomFeed:
         return room
 
     async def _update(self, event: dict[str, Any]) -> FeedItem | None:
-        """A change to something already sent: a read receipt, a bid's new terms or status, an
-        edit or a delete."""
+        """A change to something already sent (a read receipt, a bid's new terms or status, an
+        edit or a delete), typing, presence, or the room's block."""
         if event.get("kind") == "read":
             reader_id = event["reader_id"]
             reader = self.room.organizer if reader_id == self.room.organizer_id else self.room.vendor
             return ReceiptItem(event["message_id"], datetime.fromisoformat(event["read_at"]), reader)
+        if event.get("kind") == "block":
+            was_blocked, self.blocked = self.blocked, await _room_is_blocked(room_id=self.room.pk)
+            if self.blocked and not was_blocked:
+                # Their typing ends with the block (dropped by chat.typing unless it was shown).
+                return TypingItem(self._participant(self._other_id()), False)
+            return None
         if event.get("kind") == "typing":
             # Only the other participant hears it, and only live: nothing to read.
-            if event["user_id"] == self.user.pk:
+            if event["user_id"] == self.user.pk or self.blocked:
                 return None
             return TypingItem(self._participant(event["user_id"]), event["typing"])
         if event.get("kind") == "presence":
-            if event["user_id"] == self.user.pk:
+            if event["user_id"] == self.user.pk or self.blocked:
                 return None
             return PresenceItem(presence_user(self._participant(event["user_id"]), event))
         message = await _message_with_payload(message_id=event["message_id"])
@@ -253,6 +269,9 @@ class RoomFeed:
 
     def _participant(self, user_id: int) -> User:
         return self.room.organizer if user_id == self.room.organizer_id else self.room.vendor
+
+    def _other_id(self) -> int:
+        return self.room.vendor_id if self.user.pk == self.room.organizer_id else self.room.organizer_id
 
     async def _delivered(self, messages: list[Message]) -> None:
         # Reaching the recipient's subscription is delivery, stamped before it is yielded.

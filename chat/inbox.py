@@ -1,6 +1,6 @@
 """A user's whole inbox as one live feed: each of their rooms, as the room list shows it,
-whenever that changes (a message, a read, an edit or delete of the last message, a bid, the
-other participant's presence) and each room someone starts with them.
+whenever that changes (a message, a read, an edit or delete of the last message, a bid, a
+block or unblock, the other participant's presence) and each room someone starts with them.
 
 One subscription follows every room of the user's through the process's RoomHub with a small
 listener per room that only marks the room changed (no feed, no backlog per room), plus the

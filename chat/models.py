@@ -56,6 +56,10 @@ class ChatRoom(models.Model):
     # Denormalised so that the room list is one indexed, ordered read.
     last_message = models.ForeignKey("Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_activity_at = models.DateTimeField(default=timezone.now)
+    # Not columns: whether the room holds a block (either side's, the reader's own), present
+    # when a selector read them with the room (chat.selectors); a write reads them again.
+    block_any: bool
+    block_mine: bool
 
     class Meta:
         constraints = [
@@ -199,3 +203,20 @@ class UnreadNotice(models.Model):
 
     def __str__(self) -> str:
         return f"notice of user {self.recipient_id} in room {self.room_id} through {self.notified_through}"
+
+
+class Block(models.Model):
+    """One participant's block of the other in their room (chat.services.blocking): while a
+    room has any, neither participant may write to it. Each side's block is its own row, so
+    one side unblocking never lifts the other's."""
+
+    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="blocks")
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Its index, led by the room, also serves "is this room blocked?".
+        constraints = [models.UniqueConstraint(fields=["room", "blocker"], name="one_block_per_blocker")]
+
+    def __str__(self) -> str:
+        return f"block by user {self.blocker_id} in room {self.room_id}"

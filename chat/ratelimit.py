@@ -207,6 +207,13 @@ def mark_read_budget_take(*, user_id: int) -> None:
     budget_take(budget, user_id, what="read receipts")
 
 
+def block_budget_take(*, user_id: int) -> None:
+    """blockUser and unblockUser together."""
+    limits = settings.PARLEY
+    budget = Budget("block", limits["BLOCK_BURST"], limits["BLOCK_RATE_PER_SECOND"])
+    budget_take(budget, user_id, what="blocks and unblocks")
+
+
 def budgets_clear() -> None:
     """Forget every budget and window (tests start from full budgets)."""
     _local.clear()

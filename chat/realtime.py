@@ -104,6 +104,13 @@ def presence_event(*, user_id: int, online: bool, last_seen_at) -> dict[str, Any
     }
 
 
+def block_event(*, room_id: int) -> dict[str, Any]:
+    """A participant blocked or unblocked the other (chat.services.blocking). It says only that
+    the room's block changed: subscribers read the state, so two changes whose events overtake
+    each other still leave every subscriber with the state that committed last."""
+    return {"kind": "block", "room_id": room_id}
+
+
 def inbox_channel_id(user_id: int) -> int:
     """The id under which a user's own events (a room someone started with them) travel this
     module's room machinery: the negative of theirs, which no room has. The hub, the publisher,

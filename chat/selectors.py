@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from chat.cursors import Cursor
 from chat.errors import InvalidInput, NotFound
-from chat.models import ChatRoom, Message, User
+from chat.models import Block, ChatRoom, Message, User
 
 T = TypeVar("T")
 
@@ -58,19 +58,41 @@ def user_by_username(username: str, *, active: bool = False) -> User | None:
     return users.filter(username=username).first() or users.filter(username_key=username.lower()).first()
 
 
+def _with_block_state(rooms: QuerySet[ChatRoom], *, user: User) -> QuerySet[ChatRoom]:
+    """`block_any`: the room holds a block (either side's); `block_mine`: the user's. Read with
+    the room, as what it was when read: a write checks again under the room's lock
+    (chat.services.blocking)."""
+    blocks = Block.objects.filter(room=OuterRef("pk"))
+    # ChatRoom declares both (they are not columns), which django-stubs takes for a clash.
+    return rooms.annotate(block_any=Exists(blocks), block_mine=Exists(blocks.filter(blocker=user)))  # type: ignore[no-redef]
+
+
 def room_for_participant(*, room_id: str | int, user: User) -> ChatRoom:
     pk = parse_id(room_id, what="Room")
-    room = (
-        ChatRoom.objects.select_related("organizer", "vendor").filter(Q(organizer=user) | Q(vendor=user), pk=pk).first()
-    )
+    rooms = ChatRoom.objects.select_related("organizer", "vendor").filter(Q(organizer=user) | Q(vendor=user), pk=pk)
+    room = _with_block_state(rooms, user=user).first()
     if room is None:
         raise NotFound("Room not found.")
     return room
 
 
+def room_is_blocked(*, room_id: int) -> bool:
+    return Block.objects.filter(room_id=room_id).exists()
+
+
+def room_for_pair(a: User, b: User) -> ChatRoom | None:
+    """The one room of two users, if they have one."""
+    return (
+        ChatRoom.objects.select_related("organizer", "vendor")
+        .filter(Q(organizer=a, vendor=b) | Q(organizer=b, vendor=a))
+        .first()
+    )
+
+
 def _rooms_as_listed(*, user: User) -> QuerySet[ChatRoom]:
     """The user's rooms with everything the room list shows: both participants, the last
-    message with its sender, bid and attachments, and the caller's unread count."""
+    message with its sender, bid and attachments, the caller's unread count and whether the
+    room is blocked (by the caller), in the same query."""
     unread = (
         Message.objects.filter(room=OuterRef("pk"), read_at__isnull=True)
         .exclude(sender=user)
@@ -79,13 +101,14 @@ def _rooms_as_listed(*, user: User) -> QuerySet[ChatRoom]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
+    rooms = (
         ChatRoom.objects.filter(Q(organizer=user) | Q(vendor=user))
         .select_related("organizer", "vendor", "last_message__sender", "last_message__bid__created_by")
         .prefetch_related("last_message__attachments")
         .annotate(unread_total=Coalesce(Subquery(unread), 0))
         .order_by("-last_activity_at", "-id")
     )
+    return _with_block_state(rooms, user=user)
 
 
 def _with_rooms_set(rows: list[ChatRoom]) -> list[ChatRoom]:
@@ -194,10 +217,11 @@ def room_heads(*, room_ids: list[int], since: datetime) -> dict[int, Cursor]:
 
 def users_seen_by(*, viewer: User, user_ids: list[int]) -> dict[int, datetime | None]:
     """Of these users, those whose presence the viewer may see (themselves, and anyone they
-    share a room with), with their stored lastSeenAt: one query however many."""
+    share a room with that is not blocked), with their stored lastSeenAt: one query however
+    many."""
     shares_a_room = ChatRoom.objects.filter(
         Q(organizer=viewer, vendor=OuterRef("pk")) | Q(vendor=viewer, organizer=OuterRef("pk"))
-    )
+    ).exclude(Exists(Block.objects.filter(room=OuterRef("pk"))))
     visible = User.objects.filter(Q(pk=viewer.pk) | Exists(shares_a_room), pk__in=user_ids)
     return dict(visible.values_list("pk", "last_seen_at"))
 
@@ -212,8 +236,8 @@ def rooms_due_for_unread_email(*, now: datetime, limit: int) -> list[DueRoom]:
     """The rooms whose recipient is owed an email (chat.notify): a message of the other
     participant unread since before `now - PARLEY_NOTIFY_AFTER_MINUTES` (and within the
     lookback), newer than what their notice already dealt with, not claimed by a live worker,
-    for a recipient with an email and notifications on. The one place that decides which
-    rooms are due: a rule that silences a room (a block, say) belongs here."""
+    for a recipient with an email and notifications on, in a room that is not blocked. The one
+    place that decides which rooms are due: a rule that silences a room belongs here."""
     from chat.models import UnreadNotice
 
     parley = settings.PARLEY
@@ -237,6 +261,7 @@ def rooms_due_for_unread_email(*, now: datetime, limit: int) -> list[DueRoom]:
                 )
             )
         )
+        .exclude(Exists(Block.objects.filter(room_id=OuterRef("room_id"))))
         .exclude(Exists(notice.filter(notified_through__gte=OuterRef("pk"))))
         .exclude(Exists(notice.filter(lease_until__gt=now)))
         .values_list("room_id", "recipient_id")

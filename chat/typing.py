@@ -67,6 +67,10 @@ class _LocalThrottle:
                 self._windows = {k: v for k, v in self._windows.items() if v[0] > now}
             return True
 
+    def forget(self, key: tuple[int, int]) -> None:
+        with self._lock:
+            self._windows.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._windows.clear()
@@ -117,6 +121,18 @@ def typing_throttle_take(*, user_id: int, room_id: int, typing: bool) -> bool:
         except redis.RedisError as error:
             logger.warning("typing throttle falls back to this process", extra={"error": repr(error)})
     return _local.take((user_id, room_id), value, window)
+
+
+def typing_throttles_forget(*, room_id: int, user_ids: list[int]) -> None:
+    """Close these users' windows for the room: their next setTyping is checked against the
+    database again (a block must refuse it at once, not after the window)."""
+    for user_id in user_ids:
+        _local.forget((user_id, room_id))
+    if (client := _redis()) is not None:
+        try:
+            client.delete(*[_key(user_id, room_id) for user_id in user_ids])
+        except redis.RedisError as error:
+            logger.warning("typing throttle not forgotten", extra={"room_id": room_id, "error": repr(error)})
 
 
 def typing_throttles_clear() -> None:

@@ -259,6 +259,8 @@ class Limits(TypedDict):
     BID_UPDATE_RATE_PER_SECOND: float
     MARK_READ_BURST: int
     MARK_READ_RATE_PER_SECOND: float
+    BLOCK_BURST: int
+    BLOCK_RATE_PER_SECOND: float
     SOCKETS_PER_USER: int
     REVOCATION_CHECK_SECONDS: float
     QUERY_COST: int
@@ -339,6 +341,9 @@ PARLEY: Limits = {
     # The web client marks read as messages arrive: as often as the other side may send.
     "MARK_READ_BURST": env_int("PARLEY_MARK_READ_BURST", 60, minimum=1),
     "MARK_READ_RATE_PER_SECOND": env_float("PARLEY_MARK_READ_RATE_PER_SECOND", 10, minimum=0),
+    # blockUser and unblockUser together: each change tells both inboxes, so toggling is throttled.
+    "BLOCK_BURST": env_int("PARLEY_BLOCK_BURST", 20, minimum=1),
+    "BLOCK_RATE_PER_SECOND": env_float("PARLEY_BLOCK_RATE_PER_SECOND", 0.5, minimum=0),
     # Bytes of a user's uploads not yet sent: by default one message's worth of the largest files.
     "UNUSED_ATTACHMENT_BYTES": env_int(
         "PARLEY_UNUSED_ATTACHMENT_BYTES",

@@ -1,6 +1,6 @@
 """Batching, per request, of what a field would otherwise read once per node: a related row
 that no selector joined (a message's sender, a room's last message...), a message's
-attachments, a bid, a room's unread count. Every node of one level asks in the same tick;
+attachments, a bid, a room's unread count or blocks. Every node of one level asks in the same tick;
 each loader answers them all with one query. The loaders keep no cache (a socket's context
 lives for hours and rows change), so a level costs one query whatever its size."""
 
@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 from django.db.models import Count, Model
 from strawberry.dataloader import DataLoader
 
-from chat.models import Attachment, Bid, Message, User
+from chat.models import Attachment, Bid, Block, Message, User
 
 
 def _aligned(keys: list, found: dict) -> list:
@@ -25,6 +25,7 @@ class Loaders:
         self.attachments: DataLoader[int, list[Attachment]] = DataLoader(load_fn=self._attachments, cache=False)
         self.bids: DataLoader[int, Bid | None] = DataLoader(load_fn=self._bids, cache=False)
         self.unread: DataLoader[int, int] = DataLoader(load_fn=self._unread, cache=False)
+        self.blockers: DataLoader[int, set[int]] = DataLoader(load_fn=self._blockers, cache=False)
 
     def row(self, model: type[Model]) -> DataLoader:
         """Rows of `model` by primary key."""
@@ -74,6 +75,20 @@ class Loaders:
 
         counts = await sync_to_async(read)()
         return [counts.get(pk, 0) for pk in room_ids]
+
+    async def _blockers(self, room_ids: list[int]) -> list[set[int]]:
+        """Who has blocked whom in each room: the ids of its blockers (none, one or both)."""
+
+        def read() -> dict[int, set[int]]:
+            by_room: dict[int, set[int]] = defaultdict(set)
+            for room_id, blocker_id in Block.objects.filter(room_id__in=set(room_ids)).values_list(
+                "room_id", "blocker_id"
+            ):
+                by_room[room_id].add(blocker_id)
+            return by_room
+
+        by_room = await sync_to_async(read)()
+        return [by_room.get(pk, set()) for pk in room_ids]
 
 
 def loaders(info) -> Loaders:

@@ -1,4 +1,4 @@
-"""Writes on rooms, messages, attachments, bids and receipts: check who asks, call one service."""
+"""Writes on rooms, messages, attachments, bids, receipts and blocks: check who asks, call one service."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -10,7 +10,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from chat import selectors
-from chat.services import attachments, bids, message_edits, messages, receipts, rooms
+from chat.services import attachments, bids, blocking, message_edits, messages, receipts, rooms
 from chat.services.typing import typing_set
 from schema.context import require_user
 from schema.types import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, ReadReceiptEvent
@@ -95,6 +95,21 @@ class Mutation:
             status=status.value if status else None, amount=amount, note=note, expected_updated_at=expected_updated_at
         )
         return bids.bid_update(bid_id=bid_id, user=require_user(info), change=change)
+
+    @strawberry_django.mutation(
+        description=(
+            "Block the other participant of your room with that user: neither of you can send, bid, upload "
+            "or type there until you unblock. NOT_FOUND without such a room; blocking again changes nothing."
+        )
+    )
+    def block_user(self, info: Info, username: str) -> ChatRoom:
+        return blocking.room_block(caller=require_user(info), username=username)
+
+    @strawberry_django.mutation(
+        description="Lift your own block in your room with that user; the other side's block, if any, stays."
+    )
+    def unblock_user(self, info: Info, username: str) -> ChatRoom:
+        return blocking.room_unblock(caller=require_user(info), username=username)
 
     @strawberry_django.mutation(description="Mark the other participant's messages read, up to one (all if omitted).")
     def mark_read(

@@ -115,8 +115,9 @@ class Subscription:
     @strawberry.subscription(
         description=(
             "Every room of the caller's, one subscription: the room as the room list shows it whenever that "
-            "changes (a new message, a read, an edit or delete of the last message, a bid, the other "
-            "participant's presence) and each room someone starts with the caller. Subscribe, then read `rooms`."
+            "changes (a new message, a read, an edit or delete of the last message, a bid, a block or unblock, "
+            "the other participant's presence) and each room someone starts with the caller. Subscribe, then "
+            "read `rooms`."
         )
     )
     async def room_activity(self, info: Info) -> AsyncGenerator[RoomActivityEvent, None]:

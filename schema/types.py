@@ -183,6 +183,19 @@ class ChatRoom:
             return self.unread_total
         return await loaders(info).unread.load(self.id)
 
+    @strawberry.field(description="Either participant has blocked the other: nobody can send, bid, upload or type.")
+    async def blocked(self, info: Info) -> bool:
+        if hasattr(self, "block_any"):
+            return self.block_any
+        return bool(await loaders(info).blockers.load(self.id))
+
+    @strawberry.field(description="The caller has blocked the other participant (only the caller can unblock).")
+    async def blocked_by_me(self, info: Info) -> bool:
+        if hasattr(self, "block_mine"):
+            return self.block_mine
+        caller = info.context.user
+        return caller is not None and caller.pk in await loaders(info).blockers.load(self.id)
+
 
 @strawberry.type
 class PageInfo:

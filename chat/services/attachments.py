@@ -19,6 +19,7 @@ from django.utils import timezone
 from chat.errors import InvalidInput
 from chat.models import Attachment, ChatRoom, Message, User
 from chat.ratelimit import upload_budget_take
+from chat.services.blocking import room_lock_unblocked
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ def attachment_upload(*, room: ChatRoom, uploader: User, file) -> Attachment:
     attachment.file.save(attachment.storage_key, File(file), save=False)
     try:
         with transaction.atomic():
+            room_lock_unblocked(room_id=room.pk)
             _unused_quota_check(uploader=uploader, adding=size)
             attachment.save()
     except Exception:

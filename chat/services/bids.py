@@ -14,6 +14,7 @@ from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, User
 from chat.ratelimit import bid_update_budget_take, send_budget_take
 from chat.selectors import parse_id
+from chat.services.blocking import room_lock_unblocked
 from chat.services.messages import message_append
 
 AMOUNT_MAX = Decimal("9999999999.99")
@@ -104,6 +105,7 @@ def bid_update(*, bid_id: str, user: User, change: BidChange) -> Bid:
         bid = Bid.objects.select_for_update().select_related("message__room").filter(pk=pk).first()
         if bid is None or not bid.message.room.has_participant(user):
             raise NotFound("Bid not found.")
+        room_lock_unblocked(room_id=bid.message.room_id)
         if change.expected_updated_at is not None and change.expected_updated_at != bid.updated_at:
             # Accepting binds the terms the organizer saw, not ones revised a moment before.
             raise InvalidInput(

@@ -14,6 +14,7 @@ from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import Attachment, Message, MessageType, User
 from chat.selectors import message_with_payload, parse_id
+from chat.services.blocking import room_lock_unblocked
 from chat.services.messages import _clean_text
 
 
@@ -21,6 +22,8 @@ def message_edit(*, message_id: str | int, editor: User, text: str | None) -> Me
     """Replace the text of the editor's own TEXT message, within the edit window."""
     with transaction.atomic():
         message = _own_message_locked(message_id=message_id, user=editor)
+        # Deleting stays allowed in a blocked room; changing what the other side reads does not.
+        room_lock_unblocked(room_id=message.room_id)
         if message.deleted_at is not None:
             raise InvalidInput("A deleted message cannot be edited.")
         window = timedelta(hours=settings.PARLEY["EDIT_WINDOW_HOURS"])
@@ -54,7 +57,8 @@ def _own_message_locked(*, message_id: str | int, user: User) -> Message:
     """The message, locked until the transaction ends, when `user` sent it as a TEXT message.
     Not a participant of its room: NotFound, as if it did not exist."""
     pk = parse_id(message_id, what="Message")
-    # Only the message row is locked: an edit must not hold up sends in its room.
+    # Only the message row is locked here: a delete must not hold up sends in its room (an
+    # edit then locks the room too, for as long as its short transaction, to check for a block).
     message = Message.objects.select_for_update(of=("self",)).select_related("room").filter(pk=pk).first()
     if message is None or not message.room.has_participant(user):
         raise NotFound("Message not found.")

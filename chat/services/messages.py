@@ -15,6 +15,7 @@ from chat.payloads import message_with_relations
 from chat.ratelimit import send_budget_take
 from chat.selectors import message_with_payload
 from chat.services.attachments import attachments_attach, attachments_check
+from chat.services.blocking import room_unblocked_check
 
 CLIENT_ID_MAX = 64
 
@@ -125,10 +126,13 @@ def _room_lock_for_next_message(*, room: ChatRoom) -> tuple[datetime, Cursor | N
     than every message the room has, and the cursor of the room's newest message (None when
     it has none). Messages of a room then commit in (createdAt, id) order, so a reader that
     has seen up to a cursor has seen everything before it, and an event naming the message
-    before its own tells a subscriber whether it missed one."""
+    before its own tells a subscriber whether it missed one. A blocked room is refused here,
+    under the lock (chat.services.blocking), which covers sends and bids alike."""
     last_activity, last_message_id = (
         ChatRoom.objects.select_for_update().values_list("last_activity_at", "last_message_id").get(pk=room.pk)
     )
+    # A statement of its own, after the lock: a block that committed while we waited is seen.
+    room_unblocked_check(room_id=room.pk)
     newest = None if last_message_id is None else Cursor(last_activity, last_message_id)
     return max(timezone.now(), last_activity + timedelta(microseconds=1)), newest
 

@@ -2,13 +2,16 @@
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from chat.models import ChatRoom, User
+from chat.models import Block, ChatRoom, User
 
 
 def user_presence_record(*, user_id: int, online: bool, at: datetime | None) -> list[int]:
-    """Stamp lastSeenAt when the user went offline; the ids of the rooms they take part in."""
+    """Stamp lastSeenAt when the user went offline; the ids of the rooms to tell: theirs, but
+    a blocked one (neither side learns the other's presence there)."""
     if not online:
         User.objects.filter(pk=user_id).update(last_seen_at=at)
-    return list(ChatRoom.objects.filter(Q(organizer_id=user_id) | Q(vendor_id=user_id)).values_list("pk", flat=True))
+    rooms = ChatRoom.objects.filter(Q(organizer_id=user_id) | Q(vendor_id=user_id))
+    rooms = rooms.exclude(Exists(Block.objects.filter(room=OuterRef("pk"))))
+    return list(rooms.values_list("pk", flat=True))

@@ -1,27 +1,18 @@
 """Creating rooms: at most one per unordered pair of users, even under a race."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import ChatRoom, Role, User
 from chat.ratelimit import room_budget_take
-from chat.selectors import parse_id, user_by_username
-
-
-def _room_for_pair(a: User, b: User) -> ChatRoom | None:
-    return (
-        ChatRoom.objects.select_related("organizer", "vendor")
-        .filter(Q(organizer=a, vendor=b) | Q(organizer=b, vendor=a))
-        .first()
-    )
+from chat.selectors import parse_id, room_for_pair, user_by_username
 
 
 def room_get_or_create(*, organizer: User, vendor: User) -> ChatRoom:
     if organizer.pk == vendor.pk:
         raise InvalidInput("A room needs two different people.")
-    if room := _room_for_pair(organizer, vendor):
+    if room := room_for_pair(organizer, vendor):
         return room
     try:
         with transaction.atomic():
@@ -34,7 +25,7 @@ def room_get_or_create(*, organizer: User, vendor: User) -> ChatRoom:
     except IntegrityError:
         # The other side created it between our read and our insert; the unique index on
         # the unordered pair turned our insert away, so theirs is the room.
-        room = _room_for_pair(organizer, vendor)
+        room = room_for_pair(organizer, vendor)
         if room is None:
             raise
     return room

@@ -1,7 +1,7 @@
 """Email when away (chat.notify) against a real SMTP server the test starts: one email per
 room per unread batch, none while the recipient is online, has read, has no email or has
-unsubscribed; the unsubscribe link; two workers racing; a lease a dead worker left behind;
-the file backend of the embedded default."""
+unsubscribed, nor about a blocked room; the unsubscribe link; two workers racing; a lease a
+dead worker left behind; the file backend of the embedded default."""
 
 import threading
 from datetime import timedelta
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from chat import notify, presence, selectors
 from chat.models import Message, UnreadNotice, User
+from chat.services.blocking import room_block, room_unblock
 from tests.factories import MessageFactory, RoomFactory
 from tests.mail import SmtpServer, html_of, text_of
 
@@ -109,6 +110,21 @@ def test_no_email_without_an_address_or_with_notifications_off(smtp):
     _sent_ago(no_address, 20)
     assert _round() == 0
     assert not UnreadNotice.objects.exists()
+
+
+@pytest.mark.parametrize("blocker", ["organizer", "vendor"])
+def test_no_email_about_a_blocked_room_whoever_blocked(smtp, blocker):
+    room = _room_with_emails()
+    _sent_ago(room, 20, count=2)
+    other = room.vendor if blocker == "organizer" else room.organizer
+    room_block(caller=getattr(room, blocker), username=other.username)
+    assert selectors.rooms_due_for_unread_email(now=timezone.now(), limit=20) == []
+    assert _round() == 0
+    assert smtp.inbox.messages == [] and not UnreadNotice.objects.exists()
+    # Unblocked, the messages still unread are owed their email like any others.
+    room_unblock(caller=getattr(room, blocker), username=other.username)
+    assert _round() == 1
+    assert "2 unread messages" in smtp.inbox.wait_for(1)[0]["Subject"]
 
 
 async def test_no_email_while_the_recipient_is_online_when_the_messages_fall_due(smtp):

@@ -1,6 +1,6 @@
 """Every write has a budget: createBid spends the send budget; uploads have their own, plus a
-quota of unused bytes; ensureRoom/createRoom, updateBid and markRead are throttled; a user's
-sockets are capped. Each refusal writes nothing."""
+quota of unused bytes; ensureRoom/createRoom, updateBid, markRead and blockUser/unblockUser
+are throttled; a user's sockets are capped. Each refusal writes nothing."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -52,6 +52,7 @@ def test_the_defaults(settings):
     assert (PARLEY["ROOM_BURST"], PARLEY["ROOM_RATE_PER_SECOND"]) == (20, 0.2)
     assert (PARLEY["BID_UPDATE_BURST"], PARLEY["BID_UPDATE_RATE_PER_SECOND"]) == (20, 1)
     assert (PARLEY["MARK_READ_BURST"], PARLEY["MARK_READ_RATE_PER_SECOND"]) == (60, 10)
+    assert (PARLEY["BLOCK_BURST"], PARLEY["BLOCK_RATE_PER_SECOND"]) == (20, 0.5)
     # One message's worth of the largest attachments may wait to be sent.
     assert PARLEY["UNUSED_ATTACHMENT_BYTES"] == PARLEY["ATTACHMENT_MAX_BYTES"] * PARLEY["ATTACHMENTS_PER_MESSAGE"]
     assert PARLEY["SOCKETS_PER_USER"] == 20

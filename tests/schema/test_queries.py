@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from chat.models import Block
 from chat.services.messages import message_send
 from tests.factories import AttachmentFactory, BidFactory, MessageFactory, RoomFactory, UserFactory, VendorFactory
 from tests.graphql import gql
@@ -19,7 +20,7 @@ PAGE = """query($r: ID!, $first: Int, $after: String, $last: Int, $before: Strin
 }"""
 ROOMS = """query($first: Int, $after: String) {
   rooms(first: $first, after: $after) {
-    edges { cursor node { id organizer { username } vendor { username } unreadCount
+    edges { cursor node { id organizer { username } vendor { username } unreadCount blocked blockedByMe
                           lastMessage { id text sender { username } attachments { id file size }
                                         bidDetails { id amount status createdBy { username } } } } }
     pageInfo { hasNextPage endCursor }
@@ -180,10 +181,20 @@ def test_rooms_costs_the_same_number_of_queries_at_any_size(client, django_asser
             room.refresh_from_db()
             room.last_message = room.messages.order_by("-id").first()
             room.save()
-    # user, rooms (with last message and unread count), last messages' attachments
+        if i % 3 == 1:
+            Block.objects.create(room=room, blocker=me)
+        elif i % 3 == 2:
+            Block.objects.create(room=room, blocker=room.vendor)
+    # user, rooms (with last message, unread count and blocks), last messages' attachments
     with django_assert_num_queries(3):
         result = gql(client, ROOMS, user=me)
-    assert len(result.data["rooms"]["edges"]) == count
+    nodes = [edge["node"] for edge in result.data["rooms"]["edges"]]
+    assert len(nodes) == count
+    mine = set(Block.objects.filter(blocker=me).values_list("room_id", flat=True))
+    blocked = set(Block.objects.values_list("room_id", flat=True))
+    assert [(n["blocked"], n["blockedByMe"]) for n in nodes] == [
+        (int(n["id"]) in blocked, int(n["id"]) in mine) for n in nodes
+    ]
 
 
 def test_query_deeper_than_the_limit_is_a_validation_error(client):

@@ -1,14 +1,17 @@
 """Who may do what: every operation of the API, as every kind of caller, over HTTP and over
-WebSocket. One test per cell, with the id `<transport>-<operation>-<caller>`:
+WebSocket, in an open room and again in a blocked one. One test per cell, with the id
+`<operation>-<caller>`:
 
-- HTTP (Django's in-process test client): 16 operations x 4 callers = 64 cells;
+- HTTP (Django's in-process test client): 18 operations x 4 callers = 72 cells, twice;
 - WebSocket (the real `server`, graphql-transport-ws; queries and mutations are sent as
-  `subscribe` messages too): 15 operations x 4 callers = 60 cells
+  `subscribe` messages too): 17 operations x 4 callers = 68 cells, twice
   (no uploadAttachment, which needs a multipart body, and no file link, which is a plain GET).
 
 Callers: `anonymous` (no token), `outsider` (signed in, not in the room), `organizer` and
-`vendor` (the room's two participants). The expectation of every cell is in EXPECTED below.
-A refused cell also proves that nothing was written.
+`vendor` (the room's two participants). The expectation of every cell is in EXPECTED below,
+and in BLOCKED_ROOM for the room the vendor has blocked the organizer in (the organizer is
+the blocked side, the vendor the blocker: every write is refused to both). A refused cell
+also proves that nothing was written.
 """
 
 from collections.abc import Callable
@@ -23,7 +26,8 @@ from django.db import connections
 
 from chat.cursors import Cursor
 from chat.links import attachment_url
-from chat.models import Attachment, Bid, BidStatus, ChatRoom, Message, User
+from chat.models import Attachment, Bid, BidStatus, Block, ChatRoom, Message, User
+from chat.services.blocking import BLOCKED
 from tests.factories import AttachmentFactory, BidFactory, MessageFactory, RoomFactory, UserFactory
 from tests.files import multipart_fields, png_bytes
 from tests.graphql import Result, access_token, gql
@@ -52,10 +56,26 @@ EXPECTED: dict[str, tuple[str | int, str | int, str | int, str | int]] = {
     "deleteMessage": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", OK),  # the vendor's message
     "setTyping": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
     "updateProfile": ("UNAUTHENTICATED", OK, OK, OK),  # the caller's own row, nobody else's
+    # The outsider names the vendor, with whom it has no room.
+    "blockUser": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
+    "unblockUser": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),  # both had blocked: only the caller's goes
     "messageAdded": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
     # The link is the credential (an <img src> sends no header): participants get it from the
     # API and it works; an unsigned or re-pointed link opens nothing.
     "fileLink": (404, 404, 200, 200),
+}
+# FORBIDDEN with the blocked room's own message (chat.services.blocking.BLOCKED).
+REFUSED_AS_BLOCKED = "BLOCKED"
+# In the room the vendor blocked: every write refused to both, reads, markRead, deleteMessage,
+# ensureRoom/createRoom (the same room), blocking and unblocking as before.
+BLOCKED_ROOM = {
+    **EXPECTED,
+    "sendMessage": ("UNAUTHENTICATED", "NOT_FOUND", REFUSED_AS_BLOCKED, REFUSED_AS_BLOCKED),
+    "uploadAttachment": ("UNAUTHENTICATED", "NOT_FOUND", REFUSED_AS_BLOCKED, REFUSED_AS_BLOCKED),
+    "createBid": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", REFUSED_AS_BLOCKED),  # never the organizer's
+    "updateBid": ("UNAUTHENTICATED", "NOT_FOUND", REFUSED_AS_BLOCKED, REFUSED_AS_BLOCKED),
+    "editMessage": ("UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", REFUSED_AS_BLOCKED),
+    "setTyping": ("UNAUTHENTICATED", "NOT_FOUND", REFUSED_AS_BLOCKED, REFUSED_AS_BLOCKED),
 }
 HTTP_OPS = [op for op in EXPECTED if op != "messageAdded"]
 WS_OPS = [op for op in EXPECTED if op not in ("uploadAttachment", "fileLink")]
@@ -71,6 +91,7 @@ class World:
     organizer_message: Message
     bid: Bid
     attachment: Attachment
+    blocked: bool = False
 
     def user(self, caller: str) -> User | None:
         return None if caller == "anonymous" else getattr(self, caller)
@@ -80,13 +101,13 @@ class World:
         return access_token(user) if user else None
 
 
-def build_world() -> World:
+def build_world(*, blocked: bool = False) -> World:
     room = RoomFactory()
     vendor_message = MessageFactory(room=room, sender=room.vendor, text="from the vendor")
     organizer_message = MessageFactory(room=room, sender=room.organizer, text="from the organizer")
     bid = BidFactory(message__room=room)
     attachment = AttachmentFactory(room=room, message=vendor_message)
-    return World(
+    world = World(
         room=room,
         organizer=room.organizer,
         vendor=room.vendor,
@@ -95,7 +116,11 @@ def build_world() -> World:
         organizer_message=organizer_message,
         bid=bid,
         attachment=attachment,
+        blocked=blocked,
     )
+    if blocked:
+        Block.objects.create(room=room, blocker=room.vendor)
+    return world
 
 
 def snapshot() -> tuple:
@@ -107,6 +132,7 @@ def snapshot() -> tuple:
         sorted(Bid.objects.values_list("pk", "status", "amount", "note")),
         sorted(Message.objects.values_list("pk", "read_at", "text", "edited_at", "deleted_at")),
         sorted(User.objects.values_list("pk", "email", "email_notifications")),
+        sorted(Block.objects.values_list("room_id", "blocker_id")),
     )
 
 
@@ -118,6 +144,8 @@ class Op:
     document: str
     variables: Callable[[World, str], dict]
     check: Callable[[dict, World, str], None]
+    # What the world needs besides, for this operation.
+    setup: Callable[[World], None] | None = None
 
 
 def _other(world: World, caller: str) -> User:
@@ -199,6 +227,26 @@ def _check_profile(data, world, caller):
     assert list(changed) == [(caller_pk, False)]
 
 
+def _blockers(world: World) -> set[int]:
+    return set(Block.objects.filter(room=world.room).values_list("blocker_id", flat=True))
+
+
+def _check_block(data, world, caller):
+    assert data["blockUser"] == {"id": str(world.room.pk), "blocked": True, "blockedByMe": True}
+    assert world.user(caller).pk in _blockers(world)
+
+
+def _block_both_ways(world: World) -> None:
+    for user in (world.organizer, world.vendor):
+        Block.objects.get_or_create(room=world.room, blocker=user)
+
+
+def _check_unblock(data, world, caller):
+    # Only the caller's own block goes: the other side's stays, so the room stays blocked.
+    assert data["unblockUser"] == {"id": str(world.room.pk), "blocked": True, "blockedByMe": False}
+    assert _blockers(world) == {_other(world, caller).pk}
+
+
 def _check_event(data, world, caller):
     event = data["messageAdded"]
     assert event["__typename"] == "MessageEvent" and event["message"]["id"] == str(world.vendor_message.pk)
@@ -269,6 +317,17 @@ OPS: dict[str, Op] = {
         lambda w, c: {},
         _check_profile,
     ),
+    "blockUser": Op(
+        "mutation($u: String!) { blockUser(username: $u) { id blocked blockedByMe } }",
+        lambda w, c: {"u": _other(w, c).username},
+        _check_block,
+    ),
+    "unblockUser": Op(
+        "mutation($u: String!) { unblockUser(username: $u) { id blocked blockedByMe } }",
+        lambda w, c: {"u": _other(w, c).username},
+        _check_unblock,
+        setup=_block_both_ways,
+    ),
     "messageAdded": Op(
         "subscription($r: ID!, $a: String) { messageAdded(roomId: $r, after: $a) {"
         " __typename ... on MessageEvent { message { id } } } }",
@@ -278,17 +337,28 @@ OPS: dict[str, Op] = {
 }
 
 
-def expected(op: str, caller: str):
-    return EXPECTED[op][CALLERS.index(caller)]
+def expected(op: str, caller: str, *, blocked: bool = False):
+    return (BLOCKED_ROOM if blocked else EXPECTED)[op][CALLERS.index(caller)]
 
 
 def cells(ops: list[str]) -> list:
     return [pytest.param(op, caller, id=f"{op}-{caller}") for op in ops for caller in CALLERS]
 
 
+def world_for(op: str, *, blocked: bool) -> World:
+    world = build_world(blocked=blocked)
+    if op in OPS and (setup := OPS[op].setup) is not None:
+        setup(world)
+    return world
+
+
 def assert_refused(body: dict, op: str, code: str) -> None:
     codes = [error.get("extensions", {}).get("code") for error in body.get("errors") or []]
-    assert codes == [code], body
+    if code == REFUSED_AS_BLOCKED:
+        assert codes == ["FORBIDDEN"], body
+        assert body["errors"][0]["message"] == BLOCKED, body
+    else:
+        assert codes == [code], body
     assert not (body.get("data") or {}).get(op), body
 
 
@@ -336,8 +406,18 @@ def _http_file_link(client, world: World, caller: str) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("op, caller", cells(HTTP_OPS))
 def test_http_cell(client, op, caller):
-    world = build_world()
-    want = expected(op, caller)
+    _http_cell(client, op, caller, blocked=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("op, caller", cells(HTTP_OPS))
+def test_http_cell_in_a_blocked_room(client, op, caller):
+    _http_cell(client, op, caller, blocked=True)
+
+
+def _http_cell(client, op: str, caller: str, *, blocked: bool) -> None:
+    world = world_for(op, blocked=blocked)
+    want = expected(op, caller, blocked=blocked)
     if op == "fileLink":
         assert _http_file_link(client, world, caller) == want
         return
@@ -398,7 +478,17 @@ async def _closes_thread_connections():
 @pytest.mark.e2e
 @pytest.mark.parametrize("op, caller", cells(WS_OPS))
 async def test_ws_cell(server, transactional_db, _closes_thread_connections, op, caller):
-    world = await sync_to_async(build_world)()
+    await _ws_cell(server, op, caller, blocked=False)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("op, caller", cells(WS_OPS))
+async def test_ws_cell_in_a_blocked_room(server, transactional_db, _closes_thread_connections, op, caller):
+    await _ws_cell(server, op, caller, blocked=True)
+
+
+async def _ws_cell(server, op: str, caller: str, *, blocked: bool) -> None:
+    world = await sync_to_async(world_for)(op, blocked=blocked)
     spec = OPS[op]
     variables = {k: str(v) if isinstance(v, int) else v for k, v in spec.variables(world, caller).items()}
     before = await sync_to_async(snapshot)()
@@ -408,7 +498,7 @@ async def test_ws_cell(server, transactional_db, _closes_thread_connections, op,
         assert await sync_to_async(snapshot)() == before
         return
     body = await _ws_execute(server, await sync_to_async(world.token)(caller), spec.document, variables)
-    want = expected(op, caller)
+    want = expected(op, caller, blocked=blocked)
     if want == OK:
         assert "errors" not in body, body
         await sync_to_async(spec.check)(body["data"], world, caller)

@@ -1,4 +1,5 @@
-/** The conversation's header: back link, the other participant and their presence, Refresh. */
+/** The conversation's header: back link, the other participant and their presence, actions, Refresh. */
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Presence } from './feedState';
 import { formatLastSeen } from './format';
@@ -7,9 +8,11 @@ interface Props {
   otherName: string;
   presence: Presence | undefined;
   onRefresh: () => void;
+  /** Shown before Refresh (the Block button). */
+  actions?: ReactNode;
 }
 
-export function ConversationHeader({ otherName, presence, onRefresh }: Props) {
+export function ConversationHeader({ otherName, presence, onRefresh, actions }: Props) {
   return (
     <header className="conversation-header">
       <Link to="/" aria-label="Back to conversations">
@@ -23,6 +26,7 @@ export function ConversationHeader({ otherName, presence, onRefresh }: Props) {
           </span>
         )}
       </div>
+      {actions}
       <button type="button" className="secondary" onClick={onRefresh}>
         Refresh
       </button>

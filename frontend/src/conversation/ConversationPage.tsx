@@ -14,6 +14,9 @@ import { RealtimeBanner } from './RealtimeBanner';
 import { ConversationHeader } from './ConversationHeader';
 import { TypingIndicator } from './TypingIndicator';
 import { useTypingNotifier } from './useTypingNotifier';
+import { useBlocking } from './useBlocking';
+import { BlockControl } from './BlockControl';
+import { BlockedNote } from './BlockedNote';
 import type { ParticipantRole } from './BidCard';
 import type { Draft } from './useSendMessage';
 import type { FeedMessage, PendingMessage } from './feedState';
@@ -41,7 +44,10 @@ export function ConversationPage({ roomId }: { roomId: string }) {
   }
   const role: ParticipantRole = room?.vendor.id === me.id ? 'VENDOR' : 'ORGANIZER';
   const other = room ? (role === 'VENDOR' ? room.organizer : room.vendor) : null;
-  return <Conversation roomId={roomId} myId={me.id} role={role} otherId={other?.id} otherName={other?.username ?? '…'} />;
+  const block = { blocked: room?.blocked ?? false, blockedByMe: room?.blockedByMe ?? false };
+  return (
+    <Conversation roomId={roomId} myId={me.id} role={role} otherId={other?.id} otherName={other?.username ?? '…'} block={block} />
+  );
 }
 
 interface ConversationProps {
@@ -50,14 +56,18 @@ interface ConversationProps {
   role: ParticipantRole;
   otherId: string | undefined;
   otherName: string;
+  /** The room's block as last read or heard (RoomQuery, kept current by useRoomFeed). */
+  block: { blocked: boolean; blockedByMe: boolean };
 }
 
-function Conversation({ roomId, myId, role, otherId, otherName }: ConversationProps) {
+function Conversation({ roomId, myId, role, otherId, otherName, block }: ConversationProps) {
   const { store } = useSession();
   const { status: socketStatus } = useSocketState();
   const feed = useRoomFeed(roomId);
-  const { state, dispatch } = feed;
-  const { send, retry } = useSendMessage(roomId, dispatch);
+  const { state, dispatch, reloadRoom } = feed;
+  const onForbidden = useCallback(() => void reloadRoom(), [reloadRoom]);
+  const { send, retry } = useSendMessage(roomId, dispatch, { onForbidden });
+  const blocking = useBlocking(otherName);
   const typing = useTypingNotifier(roomId);
   const uploads = useAttachmentUploads(roomId, store);
   useMarkRead(roomId, myId, state.messages, dispatch);
@@ -78,7 +88,13 @@ function Conversation({ roomId, myId, role, otherId, otherName }: ConversationPr
         otherName={otherName}
         presence={otherId ? state.presence[otherId] : undefined}
         onRefresh={() => void feed.refresh()}
+        actions={!block.blockedByMe && otherId && <BlockControl otherName={otherName} blocking={blocking} />}
       />
+      {blocking.error && (
+        <p className="form-error" role="alert">
+          {blocking.error}
+        </p>
+      )}
       {feed.degraded && <RealtimeBanner />}
       {feed.status === 'loading' && <p className="muted">Loading messages…</p>}
       {feed.status === 'error' && <p className="form-error">Could not load messages: {feed.loadError}</p>}
@@ -93,16 +109,22 @@ function Conversation({ roomId, myId, role, otherId, otherName }: ConversationPr
         onRetry={onRetry}
       />
       <TypingIndicator typist={state.typing?.id === myId ? null : state.typing} />
-      {role === 'VENDOR' && <BidForm roomId={roomId} onCreated={onMessageSaved} />}
-      <Composer
-        uploads={uploads.uploads}
-        ready={uploads.ready}
-        uploading={uploads.busy}
-        onFiles={uploads.add}
-        onRemoveUpload={uploads.remove}
-        onSend={onSend}
-        onDraftChange={typing.onDraftChange}
-      />
+      {block.blocked ? (
+        <BlockedNote otherName={otherName} blockedByMe={block.blockedByMe} blocking={blocking} />
+      ) : (
+        <>
+          {role === 'VENDOR' && <BidForm roomId={roomId} onCreated={onMessageSaved} />}
+          <Composer
+            uploads={uploads.uploads}
+            ready={uploads.ready}
+            uploading={uploads.busy}
+            onFiles={uploads.add}
+            onRemoveUpload={uploads.remove}
+            onSend={onSend}
+            onDraftChange={typing.onDraftChange}
+          />
+        </>
+      )}
     </main>
   );
 }

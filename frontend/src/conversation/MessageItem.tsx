@@ -53,7 +53,9 @@ export function PendingItem({ pending, onRetry }: PendingProps) {
             'Sending…'
           ) : (
             <>
-              <span className="form-error">Not sent{pending.error ? `: ${pending.error}` : ''}</span>{' '}
+              <span className="form-error" role="alert">
+                Not sent{pending.error ? `: ${pending.error}` : ''}
+              </span>{' '}
               <button type="button" className="link" onClick={() => onRetry(pending)}>
                 Retry
               </button>

@@ -44,7 +44,10 @@ export async function rereadShown(client: ApolloClient, roomId: string, store: F
   }
 }
 
-/** Both participants' presence as the server sees it now (events then keep it current). */
+/**
+ * The room as the server sees it now: both participants' presence into the feed (events then
+ * keep it current), and its block into the cache the page reads it from (the query writes it).
+ */
 export async function loadPresence(client: ApolloClient, roomId: string, store: FeedStore): Promise<void> {
   const { data } = await client.query({ query: RoomQuery, variables: { id: roomId }, fetchPolicy: 'network-only' });
   if (data?.room) store.dispatch({ type: 'presenceLoaded', users: [data.room.organizer, data.room.vendor] });

@@ -58,16 +58,52 @@ export const PresenceFields = graphql(`
   }
 `);
 
+/** The room as the conversation shows it: who is in it, their presence, and its block. */
+export const ConversationRoomFields = graphql(`
+  fragment ConversationRoomFields on ChatRoom {
+    id
+    blocked
+    blockedByMe
+    organizer {
+      ...PresenceFields
+    }
+    vendor {
+      ...PresenceFields
+    }
+  }
+`);
+
 export const RoomQuery = graphql(`
   query Room($id: ID!) {
     room(id: $id) {
-      id
-      organizer {
-        ...PresenceFields
+      ...ConversationRoomFields
+    }
+  }
+`);
+
+/** The inbox feed, for the open conversation's own room: a block or unblock arrives live. */
+export const ConversationActivitySubscription = graphql(`
+  subscription ConversationActivity {
+    roomActivity {
+      room {
+        ...ConversationRoomFields
       }
-      vendor {
-        ...PresenceFields
-      }
+    }
+  }
+`);
+
+export const BlockUserMutation = graphql(`
+  mutation BlockUser($username: String!) {
+    blockUser(username: $username) {
+      ...ConversationRoomFields
+    }
+  }
+`);
+
+export const UnblockUserMutation = graphql(`
+  mutation UnblockUser($username: String!) {
+    unblockUser(username: $username) {
+      ...ConversationRoomFields
     }
   }
 `);

@@ -4,13 +4,15 @@
  * falls between the two, socket status, and the degraded mode. While the server reports
  * REALTIME_UNAVAILABLE, the socket is down or the subscription failed, a fallback polls for
  * newer messages every 8 s; it stops when realtime is restored or the socket reconnects.
- * Coming back from either re-reads the pages on screen and the participants' presence (edits,
- * receipts and presence changes are not replayed).
+ * Coming back from either re-reads the pages on screen and the room (presence, block: edits,
+ * receipts and presence changes are not replayed). The room itself (a block or an unblock, the
+ * participants' presence as each new state shows it) comes live from roomActivity, the inbox
+ * feed, of which the page keeps this room's events.
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import { useSocketState } from '../apollo/socketStatus';
-import { MessageAddedSubscription } from './operations';
+import { ConversationActivitySubscription, MessageAddedSubscription, RoomQuery } from './operations';
 import type { FeedAction, FeedState } from './feedState';
 import { FeedStore } from './feedStore';
 import { catchUp, fetchPage, loadPresence, PAGE_SIZE, pollNewer } from './feedPages';
@@ -28,6 +30,8 @@ export interface RoomFeed {
   degraded: boolean;
   loadOlder(): Promise<void>;
   refresh(): Promise<void>;
+  /** Reads the room again (its block and presence), e.g. after a write it refused. */
+  reloadRoom(): Promise<void>;
   dispatch: (action: FeedAction) => void;
 }
 
@@ -125,6 +129,24 @@ export function useRoomFeed(roomId: string): RoomFeed {
     };
   }, [client, roomId, store, live]);
 
+  // The room as roomActivity shows it now: into the cache the page reads its block from, and
+  // the participants' presence into the feed. Other rooms' events are the room list's business.
+  useEffect(() => {
+    const subscription = client
+      .subscribe({ query: ConversationActivitySubscription, fetchPolicy: 'no-cache' })
+      .subscribe({
+        next: (result) => {
+          const room = result.data?.roomActivity.room;
+          if (room?.id !== roomId) return;
+          client.cache.writeQuery({ query: RoomQuery, variables: { id: roomId }, data: { room } });
+          store.dispatch({ type: 'presenceLoaded', users: [room.organizer, room.vendor] });
+        },
+        // A lost inbox feed costs only liveness: the reconnect's catch-up re-reads the room.
+        error: ignore,
+      });
+    return () => subscription.unsubscribe();
+  }, [client, roomId, store, reconnects]);
+
   // A socket that replaced a dropped or rotated one: resume the feed from the newest cursor
   // held, and re-read what is on screen; the old socket's warning no longer holds.
   const seenReconnects = useRef(reconnects);
@@ -156,7 +178,9 @@ export function useRoomFeed(roomId: string): RoomFeed {
     return () => clearInterval(timer);
   }, [degraded, client, roomId, store, subscriptionFailed, resume]);
 
-  return { state, status, loadError, loadingOlder, degraded, loadOlder, refresh, dispatch: store.dispatch };
+  const reloadRoom = useCallback(() => loadPresence(client, roomId, store).catch(ignore), [client, roomId, store]);
+
+  return { state, status, loadError, loadingOlder, degraded, loadOlder, refresh, reloadRoom, dispatch: store.dispatch };
 }
 
 /** One store per room: a new room id starts from an empty feed. */

@@ -22,7 +22,7 @@ function setup() {
   const view = renderHook(
     () => {
       const [state, dispatch] = useReducer(feedReducer, initialFeedState);
-      return { state, dispatch, ...useSendMessage(ROOM, dispatch, () => 'client-1') };
+      return { state, dispatch, ...useSendMessage(ROOM, dispatch, { makeClientId: () => 'client-1' }) };
     },
     { wrapper: harness.Wrapper },
   );

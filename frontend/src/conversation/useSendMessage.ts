@@ -1,22 +1,31 @@
 /**
  * Optimistic send: the message shows at once as pending, the server's copy replaces it
  * (matched by clientId), and a failed send is retried with the same clientId so the
- * server returns the first copy instead of writing a second one.
+ * server returns the first copy instead of writing a second one. A send the server refuses
+ * keeps its text in the failed message, with the server's reason; a FORBIDDEN one (the room
+ * was blocked meanwhile) also tells the page, which reads the room again.
  */
 import { useCallback, type Dispatch } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import { SendMessageMutation } from './operations';
 import type { FeedAction, FeedAttachment, PendingMessage } from './feedState';
 import { newClientId } from './clientId';
-import { describeError } from '../app/errors';
+import { describeError, errorCode } from '../app/errors';
 
 export interface Draft {
   text: string;
   attachments: FeedAttachment[];
 }
 
-export function useSendMessage(roomId: string, dispatch: Dispatch<FeedAction>, makeClientId = newClientId) {
+export interface SendOptions {
+  makeClientId?: () => string;
+  /** The server refused the send with FORBIDDEN. */
+  onForbidden?: () => void;
+}
+
+export function useSendMessage(roomId: string, dispatch: Dispatch<FeedAction>, options: SendOptions = {}) {
   const client = useApolloClient();
+  const { makeClientId = newClientId, onForbidden } = options;
 
   const deliver = useCallback(
     async (pending: PendingMessage) => {
@@ -36,9 +45,10 @@ export function useSendMessage(roomId: string, dispatch: Dispatch<FeedAction>, m
         dispatch({ type: 'messageSaved', message: data.sendMessage });
       } catch (error) {
         dispatch({ type: 'sendFailed', clientId: pending.clientId, error: describeError(error) });
+        if (errorCode(error) === 'FORBIDDEN') onForbidden?.();
       }
     },
-    [client, dispatch, roomId],
+    [client, dispatch, roomId, onForbidden],
   );
 
   const send = useCallback(

@@ -22,7 +22,11 @@ type Documents = {
     "\n  fragment BidFields on Bid {\n    id\n    amount\n    currency\n    note\n    status\n    createdAt\n    updatedAt\n    createdBy {\n      id\n      username\n    }\n  }\n": typeof types.BidFieldsFragmentDoc,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    text\n    messageType\n    senderUsername\n    sender {\n      id\n      username\n    }\n    createdAt\n    deliveredAt\n    readAt\n    editedAt\n    deletedAt\n    attachments {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n    bidDetails {\n      ...BidFields\n    }\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment PresenceFields on User {\n    id\n    username\n    online\n    lastSeenAt\n  }\n": typeof types.PresenceFieldsFragmentDoc,
-    "\n  query Room($id: ID!) {\n    room(id: $id) {\n      id\n      organizer {\n        ...PresenceFields\n      }\n      vendor {\n        ...PresenceFields\n      }\n    }\n  }\n": typeof types.RoomDocument,
+    "\n  fragment ConversationRoomFields on ChatRoom {\n    id\n    blocked\n    blockedByMe\n    organizer {\n      ...PresenceFields\n    }\n    vendor {\n      ...PresenceFields\n    }\n  }\n": typeof types.ConversationRoomFieldsFragmentDoc,
+    "\n  query Room($id: ID!) {\n    room(id: $id) {\n      ...ConversationRoomFields\n    }\n  }\n": typeof types.RoomDocument,
+    "\n  subscription ConversationActivity {\n    roomActivity {\n      room {\n        ...ConversationRoomFields\n      }\n    }\n  }\n": typeof types.ConversationActivityDocument,
+    "\n  mutation BlockUser($username: String!) {\n    blockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n": typeof types.BlockUserDocument,
+    "\n  mutation UnblockUser($username: String!) {\n    unblockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n": typeof types.UnblockUserDocument,
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          ...MessageFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.MessagesDocument,
     "\n  subscription MessageAdded($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageEvent {\n        cursor\n        message {\n          ...MessageFields\n        }\n      }\n      ... on BidEvent {\n        cursor\n        message {\n          ...MessageFields\n        }\n        bid {\n          ...BidFields\n        }\n      }\n      ... on ReadReceiptEvent {\n        messageId\n        readAt\n        reader {\n          id\n          username\n        }\n      }\n      ... on WarningEvent {\n        code\n        detail\n      }\n      ... on MessageUpdatedEvent {\n        message {\n          ...MessageFields\n        }\n      }\n      ... on TypingEvent {\n        typing\n        user {\n          id\n          username\n        }\n      }\n      ... on PresenceEvent {\n        user {\n          ...PresenceFields\n        }\n      }\n    }\n  }\n": typeof types.MessageAddedDocument,
     "\n  mutation SendMessage($roomId: ID!, $text: String, $attachmentIds: [ID!], $clientId: String) {\n    sendMessage(roomId: $roomId, text: $text, attachmentIds: $attachmentIds, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n": typeof types.SendMessageDocument,
@@ -49,7 +53,11 @@ const documents: Documents = {
     "\n  fragment BidFields on Bid {\n    id\n    amount\n    currency\n    note\n    status\n    createdAt\n    updatedAt\n    createdBy {\n      id\n      username\n    }\n  }\n": types.BidFieldsFragmentDoc,
     "\n  fragment MessageFields on Message {\n    id\n    clientId\n    text\n    messageType\n    senderUsername\n    sender {\n      id\n      username\n    }\n    createdAt\n    deliveredAt\n    readAt\n    editedAt\n    deletedAt\n    attachments {\n      id\n      file\n      originalName\n      size\n      contentType\n    }\n    bidDetails {\n      ...BidFields\n    }\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment PresenceFields on User {\n    id\n    username\n    online\n    lastSeenAt\n  }\n": types.PresenceFieldsFragmentDoc,
-    "\n  query Room($id: ID!) {\n    room(id: $id) {\n      id\n      organizer {\n        ...PresenceFields\n      }\n      vendor {\n        ...PresenceFields\n      }\n    }\n  }\n": types.RoomDocument,
+    "\n  fragment ConversationRoomFields on ChatRoom {\n    id\n    blocked\n    blockedByMe\n    organizer {\n      ...PresenceFields\n    }\n    vendor {\n      ...PresenceFields\n    }\n  }\n": types.ConversationRoomFieldsFragmentDoc,
+    "\n  query Room($id: ID!) {\n    room(id: $id) {\n      ...ConversationRoomFields\n    }\n  }\n": types.RoomDocument,
+    "\n  subscription ConversationActivity {\n    roomActivity {\n      room {\n        ...ConversationRoomFields\n      }\n    }\n  }\n": types.ConversationActivityDocument,
+    "\n  mutation BlockUser($username: String!) {\n    blockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n": types.BlockUserDocument,
+    "\n  mutation UnblockUser($username: String!) {\n    unblockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n": types.UnblockUserDocument,
     "\n  query Messages($roomId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(roomId: $roomId, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          ...MessageFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.MessagesDocument,
     "\n  subscription MessageAdded($roomId: ID!, $after: String) {\n    messageAdded(roomId: $roomId, after: $after) {\n      __typename\n      ... on MessageEvent {\n        cursor\n        message {\n          ...MessageFields\n        }\n      }\n      ... on BidEvent {\n        cursor\n        message {\n          ...MessageFields\n        }\n        bid {\n          ...BidFields\n        }\n      }\n      ... on ReadReceiptEvent {\n        messageId\n        readAt\n        reader {\n          id\n          username\n        }\n      }\n      ... on WarningEvent {\n        code\n        detail\n      }\n      ... on MessageUpdatedEvent {\n        message {\n          ...MessageFields\n        }\n      }\n      ... on TypingEvent {\n        typing\n        user {\n          id\n          username\n        }\n      }\n      ... on PresenceEvent {\n        user {\n          ...PresenceFields\n        }\n      }\n    }\n  }\n": types.MessageAddedDocument,
     "\n  mutation SendMessage($roomId: ID!, $text: String, $attachmentIds: [ID!], $clientId: String) {\n    sendMessage(roomId: $roomId, text: $text, attachmentIds: $attachmentIds, clientId: $clientId) {\n      ...MessageFields\n    }\n  }\n": types.SendMessageDocument,
@@ -117,7 +125,23 @@ export function graphql(source: "\n  fragment PresenceFields on User {\n    id\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Room($id: ID!) {\n    room(id: $id) {\n      id\n      organizer {\n        ...PresenceFields\n      }\n      vendor {\n        ...PresenceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Room($id: ID!) {\n    room(id: $id) {\n      id\n      organizer {\n        ...PresenceFields\n      }\n      vendor {\n        ...PresenceFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment ConversationRoomFields on ChatRoom {\n    id\n    blocked\n    blockedByMe\n    organizer {\n      ...PresenceFields\n    }\n    vendor {\n      ...PresenceFields\n    }\n  }\n"): (typeof documents)["\n  fragment ConversationRoomFields on ChatRoom {\n    id\n    blocked\n    blockedByMe\n    organizer {\n      ...PresenceFields\n    }\n    vendor {\n      ...PresenceFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Room($id: ID!) {\n    room(id: $id) {\n      ...ConversationRoomFields\n    }\n  }\n"): (typeof documents)["\n  query Room($id: ID!) {\n    room(id: $id) {\n      ...ConversationRoomFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConversationActivity {\n    roomActivity {\n      room {\n        ...ConversationRoomFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ConversationActivity {\n    roomActivity {\n      room {\n        ...ConversationRoomFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BlockUser($username: String!) {\n    blockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n"): (typeof documents)["\n  mutation BlockUser($username: String!) {\n    blockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnblockUser($username: String!) {\n    unblockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n"): (typeof documents)["\n  mutation UnblockUser($username: String!) {\n    unblockUser(username: $username) {\n      ...ConversationRoomFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

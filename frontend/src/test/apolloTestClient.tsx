@@ -1,6 +1,6 @@
 /**
  * Test doubles for Apollo: a client whose queries and mutations are answered by a function
- * (recording each call), whose subscriptions are driven by MockSubscriptionLink, and a
+ * (recording each call), whose subscriptions are driven by MockSubscriptionLinks, and a
  * wrapper that provides it together with a controllable socket status.
  */
 import type { ReactNode } from 'react';
@@ -20,6 +20,8 @@ export type Handler = (call: RecordedCall) => ApolloLink.Result | Promise<Apollo
 
 export function createTestClient(handler: Handler) {
   const subscriptions = new MockSubscriptionLink();
+  // The open conversation's roomActivity, driven on its own so that each feed hears only its own results.
+  const activity = new MockSubscriptionLink();
   const calls: RecordedCall[] = [];
   const requests = new ApolloLink(
     (operation) =>
@@ -38,7 +40,11 @@ export function createTestClient(handler: Handler) {
       }),
   );
   const client = new ApolloClient({
-    link: ApolloLink.split((op) => op.operationType === 'subscription', subscriptions, requests),
+    link: ApolloLink.split(
+      (op) => op.operationType === 'subscription',
+      ApolloLink.split((op) => op.operationName === 'ConversationActivity', activity, subscriptions),
+      requests,
+    ),
     cache: new InMemoryCache({ possibleTypes: introspection.possibleTypes }),
   });
   const socketStatus = new SocketStatusStore();
@@ -49,5 +55,5 @@ export function createTestClient(handler: Handler) {
       </ApolloProvider>
     );
   }
-  return { client, subscriptions, calls, socketStatus, Wrapper };
+  return { client, subscriptions, activity, calls, socketStatus, Wrapper };
 }

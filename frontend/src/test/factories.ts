@@ -1,5 +1,12 @@
 /** Builders of the GraphQL payloads the conversation tests feed to the client. */
-import type { BidFieldsFragment, MessageFieldsFragment, MessagesQuery, PresenceFieldsFragment, RoomQuery } from '../gql/graphql';
+import type {
+  BidFieldsFragment,
+  ConversationRoomFieldsFragment,
+  MessageFieldsFragment,
+  MessagesQuery,
+  PresenceFieldsFragment,
+  RoomQuery,
+} from '../gql/graphql';
 
 export const ORGANIZER = { __typename: 'User' as const, id: '1', username: 'tfuller' };
 export const VENDOR = { __typename: 'User' as const, id: '2', username: 'bkirk' };
@@ -72,9 +79,22 @@ export function presenceOf(
   return { ...user, online, lastSeenAt } as PresenceFieldsFragment;
 }
 
-/** The Room query's answer for room `id` between tfuller (organizer) and bkirk (vendor). */
-export function makeRoom(id: string, vendor: PresenceFieldsFragment = presenceOf(VENDOR)): { data: RoomQuery } {
-  return {
-    data: { room: { __typename: 'ChatRoom', id, organizer: presenceOf(ORGANIZER, true), vendor } } as RoomQuery,
-  };
+export interface BlockState {
+  blocked: boolean;
+  blockedByMe: boolean;
+}
+export const OPEN: BlockState = { blocked: false, blockedByMe: false };
+
+/** Room `id` between tfuller (organizer) and bkirk (vendor), as the conversation reads it. */
+export function makeConversationRoom(
+  id: string,
+  vendor: PresenceFieldsFragment = presenceOf(VENDOR),
+  block: BlockState = OPEN,
+): ConversationRoomFieldsFragment {
+  return { __typename: 'ChatRoom', id, ...block, organizer: presenceOf(ORGANIZER, true), vendor } as ConversationRoomFieldsFragment;
+}
+
+/** The Room query's answer for room `id`. */
+export function makeRoom(id: string, vendor: PresenceFieldsFragment = presenceOf(VENDOR), block: BlockState = OPEN): { data: RoomQuery } {
+  return { data: { room: makeConversationRoom(id, vendor, block) } as RoomQuery };
 }

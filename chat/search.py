@@ -122,8 +122,11 @@ def messages_matching(
 
 
 def _callers_rooms(user: User) -> tuple[str, list]:
+    # Per candidate message, one lookup of its room by primary key: a list of the caller's
+    # rooms would be scanned per message (PostgreSQL) or built whole first (SQLite), a cost
+    # that grows with their number.
     return (
-        "m.room_id IN (SELECT r.id FROM chat_chatroom r WHERE r.organizer_id = %s OR r.vendor_id = %s)",
+        "EXISTS (SELECT 1 FROM chat_chatroom r WHERE r.id = m.room_id AND (r.organizer_id = %s OR r.vendor_id = %s))",
         [user.pk, user.pk],
     )
 

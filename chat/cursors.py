@@ -56,6 +56,35 @@ class Cursor:
         )
 
 
+@dataclass(frozen=True, order=True)
+class MessageIdCursor:
+    """A position in a list ordered by message id alone: search results (chat.search), which
+    both search indexes can hand over in id order. Opaque like Cursor, and never mistaken for
+    one: each refuses the other's encoding."""
+
+    id: int
+
+    PREFIX = "m"
+
+    def encode(self) -> str:
+        raw = f"{self.PREFIX}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> "MessageIdCursor":
+        if len(value) > MAX_LENGTH:
+            raise InvalidInput("Malformed cursor.")
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            prefix, _, pk = raw.partition("|")
+            key = int(pk)
+            if prefix != cls.PREFIX or not 0 <= key <= ID_MAX or not pk.isdigit():
+                raise ValueError(raw)
+            return cls(key)
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise InvalidInput("Malformed cursor.") from None
+
+
 def message_cursor(message) -> Cursor:
     return Cursor(message.created_at, message.pk)
 

@@ -97,6 +97,8 @@ class Message(models.Model):
     # Set by chat.services.message_edits, the one writer of a sent message's text.
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Beside the fields, not one of them: the search index of the text (a tsvector column on
+    # PostgreSQL, an FTS5 table on SQLite), made by migration 0008 and kept by chat.search.
 
     class Meta:
         constraints = [

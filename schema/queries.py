@@ -1,10 +1,10 @@
-"""Reads: who am I, my rooms, one room, a room's history."""
+"""Reads: who am I, my rooms, one room, a room's history, a search of my messages."""
 
 import strawberry
 import strawberry_django
 from strawberry.types import Info
 
-from chat import selectors
+from chat import search, selectors
 from chat.cursors import message_cursor, room_cursor
 from chat.services.history import room_history_fetch
 from schema.context import require_user
@@ -14,6 +14,8 @@ from schema.types import (
     ChatRoomEdge,
     MessageConnection,
     MessageEdge,
+    MessageSearchConnection,
+    MessageSearchEdge,
     User,
     page_info,
 )
@@ -52,3 +54,19 @@ class Query:
         page = room_history_fetch(room=room, reader=user, first=first, after=after, last=last, before=before)
         edges = [MessageEdge(cursor=message_cursor(m).encode(), node=m) for m in page.items]
         return MessageConnection(edges=edges, page_info=page_info(page, [e.cursor for e in edges]))
+
+    @strawberry_django.field(
+        description="The caller's messages holding every word of `query` (in one room of theirs with `roomId`), "
+        "newest first."
+    )
+    def search_messages(
+        self,
+        info: Info,
+        query: str,
+        room_id: strawberry.ID | None = None,
+        first: int | None = search.PAGE_SIZE_DEFAULT,
+        after: str | None = None,
+    ) -> MessageSearchConnection:
+        page = search.messages_matching(user=require_user(info), query=query, room_id=room_id, first=first, after=after)
+        edges = [MessageSearchEdge(cursor=hit.cursor, node=hit.message, snippet=hit.snippet) for hit in page.items]
+        return MessageSearchConnection(edges=edges, page_info=page_info(page, [e.cursor for e in edges]))

@@ -229,6 +229,19 @@ class ChatRoomConnection:
     page_info: PageInfo
 
 
+@strawberry.type(description="A message that matched a search, with plain text around its first match.")
+class MessageSearchEdge:
+    cursor: str
+    node: Message
+    snippet: str = strawberry.field(description="Plain text around the first match, at most 160 characters.")
+
+
+@strawberry.type
+class MessageSearchConnection:
+    edges: list[MessageSearchEdge]
+    page_info: PageInfo
+
+
 def page_info(page: selectors.Page, cursors: list[str]) -> PageInfo:
     return PageInfo(
         has_next_page=page.has_next,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from chat import realtime
 from chat.errors import Forbidden, InvalidInput, NotFound
 from chat.models import Attachment, Message, MessageType, User
+from chat.search import search_index_refresh
 from chat.selectors import message_with_payload, parse_id
 from chat.services.blocking import room_lock_unblocked
 from chat.services.messages import _clean_text
@@ -71,7 +72,8 @@ def _own_message_locked(*, message_id: str | int, user: User) -> Message:
 
 def _message_rewrite(message: Message, *, text: str, edited_at=None, deleted_at=None) -> None:
     """The one write of a sent message's text, inside the caller's transaction, and its
-    broadcast after commit. A derived copy of the text (a search index) is updated here."""
+    broadcast after commit. The search index follows the new text here (chat.search): an
+    edited message is found by its new words only, a deleted one by none."""
     message.text = text
     fields = ["text"]
     if edited_at is not None:
@@ -81,6 +83,7 @@ def _message_rewrite(message: Message, *, text: str, edited_at=None, deleted_at=
         message.deleted_at = deleted_at
         fields.append("deleted_at")
     message.save(update_fields=fields)
+    search_index_refresh(message_id=message.pk)
     last = message.room.last_message_id == message.pk
     realtime.publish_after_commit(message.room_id, realtime.message_updated_event(message, last=last))
 

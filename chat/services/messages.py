@@ -13,6 +13,7 @@ from chat.errors import InvalidInput
 from chat.models import Attachment, Bid, ChatRoom, Message, MessageType, User
 from chat.payloads import message_with_relations
 from chat.ratelimit import send_budget_take
+from chat.search import search_index_refresh
 from chat.selectors import message_with_payload
 from chat.services.attachments import attachments_attach, attachments_check
 from chat.services.blocking import room_unblocked_check
@@ -99,9 +100,10 @@ def message_append(
     relations: Callable[[Message], tuple[list[Attachment], Bid | None]] = _no_relations,
 ) -> Message:
     """Append a message to a room: lock the room, stamp the message later than every other,
-    insert it, let `relations` write what it carries (attachments, a bid) and return them,
-    make it the room's head, publish it after commit. The only writer of a room's head
-    cursor (last_activity_at, last_message), which realtime reads as "the newest message"."""
+    insert it and index its text for search, let `relations` write what it carries
+    (attachments, a bid) and return them, make it the room's head, publish it after commit.
+    The only writer of a room's head cursor (last_activity_at, last_message), which realtime
+    reads as "the newest message"."""
     with transaction.atomic():
         created_at, newest = _room_lock_for_next_message(room=room)
         message = Message.objects.create(
@@ -112,6 +114,7 @@ def message_append(
             client_id=client_id,
             created_at=created_at,
         )
+        search_index_refresh(message_id=message.pk)
         attachments, bid = relations(message)
         # Everything the payload shows is in hand: the answer and the event need no reload.
         message_with_relations(message, attachments=attachments, bid=bid)

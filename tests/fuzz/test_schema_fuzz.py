@@ -10,7 +10,8 @@ import httpx
 import pytest
 from django.conf import settings as django_settings
 
-from chat.models import ChatRoom
+from chat.models import ChatRoom, MessageType
+from chat.services.messages import message_append
 from tests.factories import BidFactory, MessageFactory
 
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is not installed (pip install hypothesis)")
@@ -137,6 +138,21 @@ def test_valid_operations_never_fail_internally(poster, real_ids):
 def test_operations_with_a_schema_violation_are_refused_cleanly(poster, real_ids):
     @fuzz(75)
     @given(from_schema(SDL, fields=OTHER_FIELDS, custom_scalars=with_ids(real_ids), mode=Mode.NEGATIVE))
+    def run(query):
+        poster.check(query)
+
+    run()
+
+
+def test_searches_never_fail_internally(poster, real_ids, pair):
+    # Fuzzed on their own, so that the search text gets examples of its own: any text is a
+    # query (FTS5 syntax, stop words, control characters), never an error but a bad length.
+    room = ChatRoom.objects.get(pk=pair.room_id)
+    for text in ("the quote, with a (deposit) and a * or two", "NEAR negotiating: prices AND quotes"):
+        message_append(room=room, sender=room.vendor, message_type=MessageType.TEXT, text=text)
+
+    @fuzz(100)
+    @given(from_schema(SDL, fields=["searchMessages"], custom_scalars=with_ids(real_ids)))
     def run(query):
         poster.check(query)
 

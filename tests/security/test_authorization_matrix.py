@@ -2,9 +2,9 @@
 WebSocket, in an open room and again in a blocked one. One test per cell, with the id
 `<operation>-<caller>`:
 
-- HTTP (Django's in-process test client): 18 operations x 4 callers = 72 cells, twice;
+- HTTP (Django's in-process test client): 20 operations x 4 callers = 80 cells, twice;
 - WebSocket (the real `server`, graphql-transport-ws; queries and mutations are sent as
-  `subscribe` messages too): 17 operations x 4 callers = 68 cells, twice
+  `subscribe` messages too): 19 operations x 4 callers = 76 cells, twice
   (no uploadAttachment, which needs a multipart body, and no file link, which is a plain GET).
 
 Callers: `anonymous` (no token), `outsider` (signed in, not in the room), `organizer` and
@@ -26,8 +26,9 @@ from django.db import connections
 
 from chat.cursors import Cursor
 from chat.links import attachment_url
-from chat.models import Attachment, Bid, BidStatus, Block, ChatRoom, Message, User
+from chat.models import Attachment, Bid, BidStatus, Block, ChatRoom, Message, MessageType, User
 from chat.services.blocking import BLOCKED
+from chat.services.messages import message_append
 from tests.factories import AttachmentFactory, BidFactory, MessageFactory, RoomFactory, UserFactory
 from tests.files import multipart_fields, png_bytes
 from tests.graphql import Result, access_token, gql
@@ -45,6 +46,8 @@ EXPECTED: dict[str, tuple[str | int, str | int, str | int, str | int]] = {
     "rooms": ("UNAUTHENTICATED", OK, OK, OK),  # the outsider's list lacks the room
     "room": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
     "messages": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
+    "searchMessages": ("UNAUTHENTICATED", OK, OK, OK),  # the outsider finds none of the room's
+    "searchMessagesInRoom": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),  # with the room's id
     "ensureRoom": ("UNAUTHENTICATED", OK, OK, OK),  # the outsider gets a room of its own
     "createRoom": ("UNAUTHENTICATED", "FORBIDDEN", OK, OK),
     "sendMessage": ("UNAUTHENTICATED", "NOT_FOUND", OK, OK),
@@ -91,6 +94,7 @@ class World:
     organizer_message: Message
     bid: Bid
     attachment: Attachment
+    searchable: Message
     blocked: bool = False
 
     def user(self, caller: str) -> User | None:
@@ -107,6 +111,8 @@ def build_world(*, blocked: bool = False) -> World:
     organizer_message = MessageFactory(room=room, sender=room.organizer, text="from the organizer")
     bid = BidFactory(message__room=room)
     attachment = AttachmentFactory(room=room, message=vendor_message)
+    # Through the write path, which indexes it for search (a factory's row is not, on PostgreSQL).
+    searchable = message_append(room=room, sender=room.vendor, message_type=MessageType.TEXT, text="the venue quote")
     world = World(
         room=room,
         organizer=room.organizer,
@@ -116,6 +122,7 @@ def build_world(*, blocked: bool = False) -> World:
         organizer_message=organizer_message,
         bid=bid,
         attachment=attachment,
+        searchable=searchable,
         blocked=blocked,
     )
     if blocked:
@@ -168,6 +175,12 @@ def _check_room(data, world, caller):
 def _check_messages(data, world, caller):
     ids = [edge["node"]["id"] for edge in data["messages"]["edges"]]
     assert str(world.vendor_message.pk) in ids and str(world.organizer_message.pk) in ids
+
+
+def _check_search(data, world, caller):
+    op = "searchMessages" if "searchMessages" in data else "searchMessagesInRoom"
+    ids = [edge["node"]["id"] for edge in data[op]["edges"]]
+    assert ids == ([] if caller == "outsider" else [str(world.searchable.pk)]), ids
 
 
 def _check_ensure_room(data, world, caller):
@@ -262,6 +275,17 @@ OPS: dict[str, Op] = {
         "query($r: ID!) { messages(roomId: $r) { edges { node { id attachments { file } } } } }",
         lambda w, c: {"r": w.room.pk},
         _check_messages,
+    ),
+    "searchMessages": Op(
+        'query { searchMessages(query: "quotes") { edges { node { id room { id } } snippet } } }',
+        lambda w, c: {},
+        _check_search,
+    ),
+    "searchMessagesInRoom": Op(
+        'query($r: ID!) { searchMessagesInRoom: searchMessages(query: "quotes", roomId: $r)'
+        " { edges { node { id } } } }",
+        lambda w, c: {"r": w.room.pk},
+        _check_search,
     ),
     "ensureRoom": Op(
         "mutation($u: String!) { ensureRoom(username: $u) { id } }",

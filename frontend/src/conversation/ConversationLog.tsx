@@ -17,12 +17,15 @@ interface Props {
   loadingOlder: boolean;
   myId: string;
   role: ParticipantRole;
+  /** The message a search result opened the conversation at, while it is highlighted. */
+  highlightedId?: string | null;
   dispatch: (action: FeedAction) => void;
   onLoadOlder: () => void;
   onRetry: (pending: PendingMessage) => void;
 }
 
-export function ConversationLog({ state, loaded, loadingOlder, myId, role, dispatch, onLoadOlder, onRetry }: Props) {
+export function ConversationLog(props: Props) {
+  const { state, loaded, loadingOlder, myId, role, highlightedId = null, dispatch, onLoadOlder, onRetry } = props;
   const unreadFromId = useUnreadMarker(state.messages, myId, loaded);
   const items = useMemo(() => buildTimeline(state.messages, state.pending, unreadFromId), [state.messages, state.pending, unreadFromId]);
   const lastSeenId = useMemo(() => lastReadOwnMessage(state.messages, myId)?.id, [state.messages, myId]);
@@ -54,6 +57,7 @@ export function ConversationLog({ state, loaded, loadingOlder, myId, role, dispa
                 message={item.message}
                 mine={item.message.sender.id === myId}
                 seen={item.message.id === lastSeenId}
+                highlighted={item.message.id === highlightedId}
                 role={role}
                 onBidSaved={onBidSaved}
                 onMessageSaved={onMessageSaved}

@@ -1,6 +1,6 @@
 /** /dm/<roomId>: one conversation, composed from the feed hook and the message widgets. */
 import { useCallback } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { RoomQuery } from './operations';
 import { useRoomFeed } from './useRoomFeed';
@@ -21,15 +21,18 @@ import type { ParticipantRole } from './BidCard';
 import type { Draft } from './useSendMessage';
 import type { FeedMessage, PendingMessage } from './feedState';
 import { useIncomingAlerts } from './useIncomingAlerts';
+import { useMessageFocus } from './useMessageFocus';
 import { useCurrentUser, useSession } from '../auth/SessionContext';
 import { useSocketState } from '../apollo/socketStatus';
 
 export function ConversationRoute() {
   const { roomId = '' } = useParams();
-  return <ConversationPage key={roomId} roomId={roomId} />;
+  const [params] = useSearchParams();
+  return <ConversationPage key={roomId} roomId={roomId} focusMessageId={params.get('message')} />;
 }
 
-export function ConversationPage({ roomId }: { roomId: string }) {
+/** `focusMessageId`: open at that message (a search result's link), highlighted. */
+export function ConversationPage({ roomId, focusMessageId = null }: { roomId: string; focusMessageId?: string | null }) {
   const me = useCurrentUser();
   const { data: roomData, error: roomError } = useQuery(RoomQuery, { variables: { id: roomId } });
   const room = roomData?.room;
@@ -46,7 +49,15 @@ export function ConversationPage({ roomId }: { roomId: string }) {
   const other = room ? (role === 'VENDOR' ? room.organizer : room.vendor) : null;
   const block = { blocked: room?.blocked ?? false, blockedByMe: room?.blockedByMe ?? false };
   return (
-    <Conversation roomId={roomId} myId={me.id} role={role} otherId={other?.id} otherName={other?.username ?? '…'} block={block} />
+    <Conversation
+      roomId={roomId}
+      myId={me.id}
+      role={role}
+      otherId={other?.id}
+      otherName={other?.username ?? '…'}
+      block={block}
+      focusMessageId={focusMessageId}
+    />
   );
 }
 
@@ -58,9 +69,10 @@ interface ConversationProps {
   otherName: string;
   /** The room's block as last read or heard (RoomQuery, kept current by useRoomFeed). */
   block: { blocked: boolean; blockedByMe: boolean };
+  focusMessageId: string | null;
 }
 
-function Conversation({ roomId, myId, role, otherId, otherName, block }: ConversationProps) {
+function Conversation({ roomId, myId, role, otherId, otherName, block, focusMessageId }: ConversationProps) {
   const { store } = useSession();
   const { status: socketStatus } = useSocketState();
   const feed = useRoomFeed(roomId);
@@ -71,6 +83,7 @@ function Conversation({ roomId, myId, role, otherId, otherName, block }: Convers
   const typing = useTypingNotifier(roomId);
   const uploads = useAttachmentUploads(roomId, store);
   useMarkRead(roomId, myId, state.messages, dispatch);
+  const focus = useMessageFocus(focusMessageId, feed);
 
   const onMessageSaved = useCallback((message: FeedMessage) => dispatch({ type: 'messageSaved', message }), [dispatch]);
   const onRetry = useCallback((pending: PendingMessage) => void retry(pending), [retry]);
@@ -98,12 +111,14 @@ function Conversation({ roomId, myId, role, otherId, otherName, block }: Convers
       {feed.degraded && <RealtimeBanner />}
       {feed.status === 'loading' && <p className="muted">Loading messages…</p>}
       {feed.status === 'error' && <p className="form-error">Could not load messages: {feed.loadError}</p>}
+      {focus.missing && <p className="muted">That message is no longer in this conversation.</p>}
       <ConversationLog
         state={state}
         loaded={feed.status === 'ready'}
         loadingOlder={feed.loadingOlder}
         myId={myId}
         role={role}
+        highlightedId={focus.highlightedId}
         dispatch={dispatch}
         onLoadOlder={() => void feed.loadOlder()}
         onRetry={onRetry}

@@ -10,14 +10,20 @@ interface ConfirmedProps {
   message: FeedMessage;
   mine: boolean;
   seen: boolean;
+  /** Opened at from a search result: marked for a few seconds (aria-current). */
+  highlighted?: boolean;
   role: ParticipantRole;
   onBidSaved: (bid: BidFieldsFragment) => void;
   onMessageSaved: (message: FeedMessage) => void;
 }
 
-export function MessageItem({ message, mine, seen, role, onBidSaved, onMessageSaved }: ConfirmedProps) {
+export function MessageItem({ message, mine, seen, highlighted = false, role, onBidSaved, onMessageSaved }: ConfirmedProps) {
   return (
-    <li className={`message ${mine ? 'mine' : 'theirs'}`} data-message-id={message.id}>
+    <li
+      className={`message ${mine ? 'mine' : 'theirs'}${highlighted ? ' highlighted' : ''}`}
+      data-message-id={message.id}
+      aria-current={highlighted ? 'true' : undefined}
+    >
       <div className="bubble">
         {!mine && <span className="sender">{message.senderUsername}</span>}
         <MessageText message={message} mine={mine} onSaved={onMessageSaved} />

@@ -41,6 +41,7 @@ type Documents = {
     "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": typeof types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": typeof types.EnsureRoomDocument,
     "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n": typeof types.RoomActivityDocument,
+    "\n  query SearchMessages($query: String!, $first: Int, $after: String) {\n    searchMessages(query: $query, first: $first, after: $after) {\n      edges {\n        cursor\n        snippet\n        node {\n          id\n          createdAt\n          senderUsername\n          room {\n            id\n            organizer {\n              id\n              username\n            }\n            vendor {\n              id\n              username\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.SearchMessagesDocument,
     "\n  query Profile {\n    me {\n      id\n      email\n      emailNotifications\n    }\n  }\n": typeof types.ProfileDocument,
     "\n  mutation UpdateProfile($email: String, $emailNotifications: Boolean) {\n    updateProfile(email: $email, emailNotifications: $emailNotifications) {\n      id\n      email\n      emailNotifications\n    }\n  }\n": typeof types.UpdateProfileDocument,
 };
@@ -72,6 +73,7 @@ const documents: Documents = {
     "\n  query Rooms($first: Int) {\n    rooms(first: $first) {\n      edges {\n        node {\n          ...RoomListFields\n        }\n      }\n    }\n  }\n": types.RoomsDocument,
     "\n  mutation EnsureRoom($username: String!) {\n    ensureRoom(username: $username) {\n      id\n    }\n  }\n": types.EnsureRoomDocument,
     "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n": types.RoomActivityDocument,
+    "\n  query SearchMessages($query: String!, $first: Int, $after: String) {\n    searchMessages(query: $query, first: $first, after: $after) {\n      edges {\n        cursor\n        snippet\n        node {\n          id\n          createdAt\n          senderUsername\n          room {\n            id\n            organizer {\n              id\n              username\n            }\n            vendor {\n              id\n              username\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.SearchMessagesDocument,
     "\n  query Profile {\n    me {\n      id\n      email\n      emailNotifications\n    }\n  }\n": types.ProfileDocument,
     "\n  mutation UpdateProfile($email: String, $emailNotifications: Boolean) {\n    updateProfile(email: $email, emailNotifications: $emailNotifications) {\n      id\n      email\n      emailNotifications\n    }\n  }\n": types.UpdateProfileDocument,
 };
@@ -198,6 +200,10 @@ export function graphql(source: "\n  mutation EnsureRoom($username: String!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomActivity {\n    roomActivity {\n      room {\n        ...RoomListFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchMessages($query: String!, $first: Int, $after: String) {\n    searchMessages(query: $query, first: $first, after: $after) {\n      edges {\n        cursor\n        snippet\n        node {\n          id\n          createdAt\n          senderUsername\n          room {\n            id\n            organizer {\n              id\n              username\n            }\n            vendor {\n              id\n              username\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($query: String!, $first: Int, $after: String) {\n    searchMessages(query: $query, first: $first, after: $after) {\n      edges {\n        cursor\n        snippet\n        node {\n          id\n          createdAt\n          senderUsername\n          room {\n            id\n            organizer {\n              id\n              username\n            }\n            vendor {\n              id\n              username\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

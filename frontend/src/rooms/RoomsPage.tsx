@@ -1,6 +1,7 @@
-/** /: the caller's rooms, newest activity first, kept live by useRoomList; Start chat. */
+/** /: the caller's rooms, newest activity first, kept live by useRoomList; Start chat; Search messages. */
 import { RoomListItem } from './RoomListItem';
 import { StartChatForm } from './StartChatForm';
+import { MessageSearch } from './MessageSearch';
 import { useCurrentUser } from '../auth/SessionContext';
 import { useRoomList } from './useRoomList';
 import { useSocketState } from '../apollo/socketStatus';
@@ -14,6 +15,10 @@ export function RoomsPage() {
       <section className="card">
         <h2>Start a chat</h2>
         <StartChatForm />
+      </section>
+      <section className="card">
+        <h2>Search</h2>
+        <MessageSearch myId={me.id} />
       </section>
       <section className="card">
         <h2>Conversations</h2>

@@ -60,3 +60,35 @@ export const RoomActivitySubscription = graphql(`
     }
   }
 `);
+
+/** Search of the caller's messages: newest first, each with its snippet and where it is. */
+export const SearchMessagesQuery = graphql(`
+  query SearchMessages($query: String!, $first: Int, $after: String) {
+    searchMessages(query: $query, first: $first, after: $after) {
+      edges {
+        cursor
+        snippet
+        node {
+          id
+          createdAt
+          senderUsername
+          room {
+            id
+            organizer {
+              id
+              username
+            }
+            vendor {
+              id
+              username
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);

@@ -53,11 +53,15 @@ class Revocations:
         revoked_at = self.users.get(user_id)
         return revoked_at is not None and (not isinstance(issued, int | float) or issued <= revoked_at)
 
+    def due(self) -> bool:
+        """Whether the recent revocations are to be read again before the next answer."""
+        interval = settings.PARLEY["REVOCATION_CHECK_SECONDS"]
+        return self.checked_at is None or time.monotonic() - self.checked_at >= interval
+
     def check_if_due(self) -> bool:
         """Read the recent revocations when the last read is older than the interval; True
         when this call read them. Never blocks behind another thread's read."""
-        interval = settings.PARLEY["REVOCATION_CHECK_SECONDS"]
-        if self.checked_at is not None and time.monotonic() - self.checked_at < interval:
+        if not self.due():
             return False
         if not self._lock.acquire(blocking=False):
             return False

@@ -1,13 +1,17 @@
 """Tokens: short-lived JWT access tokens and rotating, revocable refresh tokens
 (django-graphql-jwt underneath)."""
 
+import copy
 import time
 import uuid
 from dataclasses import dataclass
 
 import jwt
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError, JSONWebTokenExpired
 from graphql_jwt.refresh_token.models import RefreshToken
@@ -104,6 +108,7 @@ def token_revoke(*, refresh_token: str) -> bool:
 
 
 def user_from_access_token(token: str) -> User:
+    """The token's user, read from the database; what it learns is kept in `access_tokens()`."""
     try:
         claims = get_payload(token)
         user = get_user_by_payload(claims)
@@ -116,7 +121,66 @@ def user_from_access_token(token: str) -> User:
     # From this process's copy of the recent revocations: no query, but one per interval.
     if revocations().refused(user_id=user.pk, claims=claims):
         raise Unauthenticated("This session was signed out; sign in again.")
+    _access_tokens.learn(token, claims=claims, user=user)
     return user
+
+
+class AccessTokens:
+    """Who an access token names, answered from memory for a token this process has verified
+    and a user it read within USER_FRESH_SECONDS: no query and no thread hop per request.
+
+    A user's row read here is at most that old, the same bound as a sign-out's
+    (PARLEY_REVOCATION_CHECK_SECONDS): a user deactivated, or a profile changed, on another
+    process is seen within it; a process that saves a user forgets its copy at once.
+    Anything not in memory, expired, or due for the revocations' read goes the long way
+    (`user_from_access_token`, on the database thread), which also gives every refusal."""
+
+    MAX_TOKENS = 10_000
+
+    def __init__(self) -> None:
+        self._claims: dict[str, dict] = {}
+        self._users: dict[str, tuple[User, float]] = {}
+
+    def known(self, token: str) -> User | None:
+        """The token's user, a copy of its own for this request; None: ask `user_from_access_token`."""
+        claims = self._claims.get(token)
+        if claims is None or not time.time() < claims["exp"] or revocations().due():
+            return None
+        entry = self._users.get(claims.get("username", ""))
+        if entry is None or time.monotonic() - entry[1] > settings.PARLEY["REVOCATION_CHECK_SECONDS"]:
+            return None
+        if revocations().revoked(user_id=entry[0].pk, claims=claims):
+            return None
+        return copy.copy(entry[0])
+
+    def learn(self, token: str, *, claims: dict, user: User) -> None:
+        if len(self._claims) >= self.MAX_TOKENS:
+            self._claims.clear()  # rare, and costs only a read per token seen again
+        self._claims[token] = claims
+        self._users[user.get_username()] = (copy.copy(user), time.monotonic())
+
+    def forget(self, username: str) -> None:
+        self._users.pop(username, None)
+
+    def clear(self) -> None:
+        self._claims.clear()
+        self._users.clear()
+
+
+_access_tokens = AccessTokens()
+
+
+@receiver(post_save, sender=User)
+def _user_saved(sender, instance: User, **kwargs) -> None:
+    """A row saved here (a profile, a deactivation) is read again by the next request: now,
+    and once it commits, so that a request in between cannot keep the old row."""
+    username = instance.get_username()
+    _access_tokens.forget(username)
+    transaction.on_commit(lambda: _access_tokens.forget(username))
+
+
+def access_tokens() -> AccessTokens:
+    return _access_tokens
 
 
 def access_token_claims(token: str) -> dict:

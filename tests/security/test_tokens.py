@@ -155,3 +155,27 @@ async def test_two_concurrent_refreshes_of_one_token_never_both_succeed(server, 
     succeeded = [r for r in results if "errors" not in r]
     refused = [r for r in results if _code(r) == "UNAUTHENTICATED"]
     assert len(succeeded) == 1 and len(refused) == 3, results
+
+
+@pytest.mark.django_db
+def test_a_deactivation_by_another_process_is_seen_within_the_check_interval(client, settings):
+    settings.PARLEY = {**settings.PARLEY, "REVOCATION_CHECK_SECONDS": 0.05}
+    user = UserFactory()
+    token = access_token(user)
+    assert gql(client, ME, token=token).data == {"me": {"username": user.username}}
+    # As another process writes it: no save() here, so this process's copy is not forgotten.
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    deadline = time.monotonic() + 10
+    while gql(client, ME, token=token).codes != ["UNAUTHENTICATED"]:
+        assert time.monotonic() < deadline, "the deactivated user's token still works"
+
+
+@pytest.mark.django_db
+def test_a_profile_change_is_shown_by_the_next_request_of_the_same_token(client):
+    user = UserFactory(email="old@example.com")
+    token = access_token(user)
+    me = "{ me { email } }"
+    assert gql(client, me, token=token).data == {"me": {"email": "old@example.com"}}
+    change = 'mutation { updateProfile(email: "new@example.com") { email } }'
+    assert gql(client, change, token=token).data == {"updateProfile": {"email": "new@example.com"}}
+    assert gql(client, me, token=token).data == {"me": {"email": "new@example.com"}}

@@ -1,6 +1,6 @@
-"""The one ASGI application: the operators' endpoints (/healthz, /readyz, /metrics) ahead of
-Django for HTTP, GraphQL over WebSocket on /graphql/, and the lifespan that runs a process's
-background work (project.lifespan)."""
+"""The one ASGI application: the operators' endpoints (/healthz, /readyz, /metrics) and the
+JSON POST to /graphql/ (schema.http) ahead of Django for HTTP, GraphQL over WebSocket on
+/graphql/, and the lifespan that runs a process's background work (project.lifespan)."""
 
 import gc
 import os
@@ -17,12 +17,14 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E40
 
 from project.lifespan import lifespan  # noqa: E402
 from project.operations import OperatorEndpoints  # noqa: E402
+from schema.http import FastGraphQLRoute  # noqa: E402
 from schema.transport import BodySizeLimit, SocketOriginValidator, SocketTokenMiddleware, graphql_socket  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        # Probes and scrapes skip Django's middleware stack: a few microseconds, not a request's.
-        "http": OperatorEndpoints(BodySizeLimit(django_asgi)),
+        # Probes and scrapes skip Django's middleware stack: a few microseconds, not a request's;
+        # so does a JSON POST to /graphql/ (schema.http), the API's every write.
+        "http": OperatorEndpoints(BodySizeLimit(FastGraphQLRoute(django_asgi))),
         "lifespan": lifespan,
         "websocket": SocketOriginValidator(
             SocketTokenMiddleware(URLRouter([re_path(r"^graphql/?$", graphql_socket())]))

@@ -9,9 +9,14 @@ from django.utils.deprecation import MiddlewareMixin
 def content_security_policy(request) -> str:
     """The policy, with the page's own WebSocket origin as the only socket it may open."""
     try:
-        origin = f" {'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
+        host = request.get_host()
     except DisallowedHost:
-        origin = ""  # answered with 400 anyway: 'self' alone then
+        host = None  # answered with 400 anyway: 'self' alone then
+    return content_security_policy_for(secure=request.is_secure(), host=host)
+
+
+def content_security_policy_for(*, secure: bool, host: str | None) -> str:
+    origin = f" {'wss' if secure else 'ws'}://{host}" if host else ""
     return settings.CONTENT_SECURITY_POLICY.replace(" {socket_origin}", origin)
 
 

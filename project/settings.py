@@ -4,6 +4,7 @@ With no environment at all Parley runs embedded: SQLite in the project folder an
 in-process channel layer. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -411,6 +412,15 @@ PUBLIC_URL = public_url("PARLEY_PUBLIC_URL", "http://127.0.0.1:8000")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARLEY["BODY_MAX_BYTES"]
 
+
+def _uvicorn_logs_access() -> bool:
+    """Whether uvicorn, set up before Django, logs requests: `--no-access-log` (project.serve
+    passes it) leaves its access logger without handlers and not propagating. Giving it ours
+    back would log, and redact, a line for every request of a server told to log none."""
+    access = logging.getLogger("uvicorn.access")
+    return bool(access.handlers) or access.propagate
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -423,6 +433,6 @@ LOGGING = {
         # uvicorn set up its own plain-text handlers before Django started: take them over.
         "uvicorn": {"handlers": ["console"], "propagate": False},
         "uvicorn.error": {"handlers": ["console"], "propagate": False},
-        "uvicorn.access": {"handlers": ["console"], "propagate": False},
+        "uvicorn.access": {"handlers": ["console"] if _uvicorn_logs_access() else [], "propagate": False},
     },
 }

@@ -26,7 +26,7 @@ from chat import metrics
 from chat.models import User
 from chat.presence import presence_tracker
 from chat.revocations import socket_watch
-from chat.services.auth import access_token_claims, access_token_expiry
+from chat.services.auth import access_token_claims, access_token_expiry, access_tokens
 from schema.auth import authenticate_token, bearer_token
 from schema.context import Context
 from schema.errors import DATABASE_DOWN, error_payload
@@ -38,36 +38,55 @@ logger = logging.getLogger(__name__)
 async def _authenticate(token: str | None) -> tuple[User | None, str | None]:
     if token is None:
         return None, None
+    # A token seen before: from memory, on the event loop.
+    if (user := access_tokens().known(token)) is not None:
+        return user, None
     return await sync_to_async(authenticate_token)(token)
 
 
+async def http_context(request, authorization: str | None) -> Context:
+    """The context of a request over HTTP, by either view: the bearer token's user, or why none."""
+    token = bearer_token(authorization)
+    user, error = await _authenticate(token)
+    if authorization and token is None:
+        error = "Send the access token as `Authorization: Bearer <token>`."
+    return Context(request=request, user=user, auth_error=error)
+
+
+# What a view can raise before execution, each answered in JSON by `refusal`.
+REFUSALS = (RequestDataTooBig, OperationalError, InterfaceError, HTTPException)
+
+
+def refusal(error: Exception) -> tuple[int, dict]:
+    """The status and JSON body for one of REFUSALS. Strawberry answers a malformed request in
+    plain text; clients of this API read JSON."""
+    if isinstance(error, RequestDataTooBig):
+        return 413, {"errors": [error_payload(str(error), "BAD_USER_INPUT")]}
+    if isinstance(error, OperationalError | InterfaceError):
+        # Raised before execution (reading the caller's user), so not a GraphQL error yet.
+        logger.warning("database unavailable", extra={"error": repr(error)})
+        payload = error_payload(DATABASE_DOWN, "INTERNAL_SERVER_ERROR")
+        payload["extensions"]["retryable"] = True
+        return 503, {"errors": [payload]}
+    assert isinstance(error, HTTPException), error
+    code = "BAD_USER_INPUT" if error.status_code == 400 else "GRAPHQL_VALIDATION_FAILED"
+    return error.status_code, {"errors": [error_payload(error.reason, code)]}
+
+
 class GraphQLView(AsyncGraphQLView[Context, None]):
-    """POST /graphql/ (JSON or multipart), GET /graphql/ from a browser for GraphiQL."""
+    """/graphql/ through Django: GET for GraphiQL, multipart uploads, and any request the
+    fast path (schema.http) leaves to Django."""
 
     async def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:
-        header = request.headers.get("Authorization")
-        token = bearer_token(header)
-        user, error = await _authenticate(token)
-        if header and token is None:
-            error = "Send the access token as `Authorization: Bearer <token>`."
-        return Context(request=request, user=user, auth_error=error)
+        return await http_context(request, request.headers.get("Authorization"))
 
     # An async view's dispatch is a coroutine, which Django awaits; the stubs know only sync views.
     async def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:  # type: ignore[override]
-        # Strawberry answers a malformed request in plain text; clients of this API read JSON.
         try:
             return await self.run(request=request)
-        except RequestDataTooBig as error:
-            return JsonResponse({"errors": [error_payload(str(error), "BAD_USER_INPUT")]}, status=413)
-        except (OperationalError, InterfaceError) as error:
-            # Raised before execution (reading the caller's user), so not a GraphQL error yet.
-            logger.warning("database unavailable", extra={"error": repr(error)})
-            payload = error_payload(DATABASE_DOWN, "INTERNAL_SERVER_ERROR")
-            payload["extensions"]["retryable"] = True
-            return JsonResponse({"errors": [payload]}, status=503)
-        except HTTPException as error:
-            code = "BAD_USER_INPUT" if error.status_code == 400 else "GRAPHQL_VALIDATION_FAILED"
-            return JsonResponse({"errors": [error_payload(error.reason, code)]}, status=error.status_code)
+        except REFUSALS as error:
+            status, body = refusal(error)
+            return JsonResponse(body, status=status)
 
     async def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
         bundled = settings.FRONTEND_DIST / "graphiql.html"

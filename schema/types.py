@@ -2,15 +2,15 @@
 or prefetched; what a path did not load is read per level, in one batch (schema.loaders):
 nothing here queries per item."""
 
+import inspect
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
-import strawberry_django
 from asgiref.sync import sync_to_async
-from strawberry import auto
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -20,13 +20,19 @@ from chat.services.attachments import download_name
 from schema.loaders import loaders
 
 
-async def related(info: Info, instance, name: str):
-    """A related row: from the cache the selectors filled (no query, no thread hop), or read
-    with every other node of its level in one batch when a path did not load it; kept on the
-    instance for the next field that asks. None when absent (a message without a bid)."""
+def related(info: Info, instance, name: str) -> Any:
+    """A related row: from the cache the selectors filled, as the value itself (no query, no
+    thread hop, no coroutine: graphql-core completes it in place), or, when a path did not
+    load it, an awaitable that reads it with every other node of its level in one batch and
+    keeps it on the instance for the next field that asks. None when absent (a message
+    without a bid)."""
     field = instance._meta.get_field(name)
     if field.is_cached(instance):
         return getattr(instance, name, None)
+    return _related_read(info, instance, field)
+
+
+async def _related_read(info: Info, instance, field) -> Any:
     if not field.concrete:  # the reverse one-to-one: a message's bid
         value = await loaders(info).bids.load(instance.pk)
     else:
@@ -34,6 +40,17 @@ async def related(info: Info, instance, name: str):
         value = None if pk is None else await loaders(info).row(field.related_model).load(pk)
     field.set_cached_value(instance, value)
     return value
+
+
+def then(value: Any, function: Callable[[Any], Any]) -> Any:
+    """`function` of a resolver's answer: at once for a value, once it is there for an awaitable."""
+    if inspect.isawaitable(value):
+
+        async def later() -> Any:
+            return function(await value)
+
+        return later()
+    return function(value)
 
 
 # The domain's enums are the GraphQL enums: strawberry.enum marks each class in place.
@@ -44,16 +61,17 @@ for _enum in (Role, MessageType, BidStatus):
     strawberry.enum(_enum)
 
 
-async def user_presence(info: Info, user: models.User) -> presence.Presence:
+def user_presence(info: Info, user: models.User) -> Any:
     """The user's presence as the caller may see it: carried by a PresenceEvent, or read with
-    every other User of the response in one batch (one query, one Redis call)."""
+    every other User of the response in one batch (one query, one Redis call): the value, or
+    an awaitable of it."""
     if (carried := getattr(user, "presence_now", None)) is not None:
         return carried
     context = info.context
     if context.presence_loader is None:
         # No cache: a socket's context lives for hours, and presence changes.
         context.presence_loader = DataLoader(load_fn=lambda ids: _load_presence(context, ids), cache=False)
-    return await context.presence_loader.load(user.pk)
+    return context.presence_loader.load(user.pk)
 
 
 async def _load_presence(context, user_ids: list[int]) -> list[presence.Presence]:
@@ -64,19 +82,24 @@ async def _load_presence(context, user_ids: list[int]) -> list[presence.Presence
     return [known.get(pk, presence.HIDDEN) for pk in user_ids]
 
 
-@strawberry_django.type(models.User, name="User")
+# The five types below are plain strawberry types whose sources are the model rows: a field
+# without a resolver is a plain attribute read, which strawberry-django's fields (never
+# "basic") would wrap in their resolver machinery for every field of every row.
+
+
+@strawberry.type(name="User")
 class User:
-    id: auto
-    username: auto
+    id: strawberry.ID
+    username: str
     role: Role | None
 
     @strawberry.field(description="Holds at least one authenticated socket, on any server process.")
-    async def online(self, info: Info) -> bool:
-        return (await user_presence(info, self)).online
+    def online(self, info: Info) -> bool:
+        return then(user_presence(info, self), lambda now: now.online)
 
     @strawberry.field(description="When their last socket closed; null while online or never seen.")
-    async def last_seen_at(self, info: Info) -> datetime | None:
-        return (await user_presence(info, self)).last_seen_at
+    def last_seen_at(self, info: Info) -> datetime | None:
+        return then(user_presence(info, self), lambda now: now.last_seen_at)
 
     # The caller's own row (context.user, read at sign-in or just updated), never another's:
     # nothing here reads the database.
@@ -91,11 +114,11 @@ class User:
         return bool(caller.email_notifications) if caller is not None and caller.pk == self.id else False
 
 
-@strawberry_django.type(models.Attachment, name="Attachment")
+@strawberry.type(name="Attachment")
 class Attachment:
-    id: auto
+    id: strawberry.ID
     size: int
-    content_type: auto
+    content_type: str
 
     @strawberry.field(description="The name to save it under; it ends in an extension of contentType.")
     def original_name(self) -> str:
@@ -107,25 +130,25 @@ class Attachment:
         return links.attachment_url(self)
 
 
-@strawberry_django.type(models.Bid, name="Bid")
+@strawberry.type(name="Bid")
 class Bid:
-    id: auto
+    id: strawberry.ID
     amount: Decimal
-    currency: auto
+    currency: str
     note: str | None
     status: BidStatus
     created_at: datetime
     updated_at: datetime
 
     @strawberry.field
-    async def created_by(self, info: Info) -> User:
-        return await related(info, self, "created_by")
+    def created_by(self, info: Info) -> User:
+        return related(info, self, "created_by")
 
 
-@strawberry_django.type(models.Message, name="Message")
+@strawberry.type(name="Message")
 class Message:
-    id: auto
-    text: auto
+    id: strawberry.ID
+    text: str
     message_type: MessageType
     delivered_at: datetime | None
     read_at: datetime | None
@@ -137,64 +160,66 @@ class Message:
     )
 
     @strawberry.field
-    async def room(self, info: Info) -> Annotated["ChatRoom", strawberry.lazy("schema.types")]:
-        return await related(info, self, "room")
+    def room(self, info: Info) -> Annotated["ChatRoom", strawberry.lazy("schema.types")]:
+        return related(info, self, "room")
 
     @strawberry.field
-    async def sender(self, info: Info) -> User:
-        return await related(info, self, "sender")
+    def sender(self, info: Info) -> User:
+        return related(info, self, "sender")
 
     @strawberry.field
-    async def attachments(self, info: Info) -> list[Attachment]:
+    def attachments(self, info: Info) -> list[Attachment]:
         prefetched = getattr(self, "_prefetched_objects_cache", {})
         if "attachments" in prefetched:
             return list(prefetched["attachments"])
-        return await loaders(info).attachments.load(self.id)
+        return loaders(info).attachments.load(self.id)
 
     @strawberry.field
-    async def sender_username(self, info: Info) -> str:
-        return (await related(info, self, "sender")).username
+    def sender_username(self, info: Info) -> str:
+        return then(related(info, self, "sender"), lambda sender: sender.username)
 
     @strawberry.field
-    async def bid_details(self, info: Info) -> Bid | None:
-        return await related(info, self, "bid")
+    def bid_details(self, info: Info) -> Bid | None:
+        return related(info, self, "bid")
 
 
-@strawberry_django.type(models.ChatRoom, name="ChatRoom")
+@strawberry.type(name="ChatRoom")
 class ChatRoom:
-    id: auto
+    id: strawberry.ID
     created_at: datetime
 
     @strawberry.field
-    async def organizer(self, info: Info) -> User:
-        return await related(info, self, "organizer")
+    def organizer(self, info: Info) -> User:
+        return related(info, self, "organizer")
 
     @strawberry.field
-    async def vendor(self, info: Info) -> User:
-        return await related(info, self, "vendor")
+    def vendor(self, info: Info) -> User:
+        return related(info, self, "vendor")
 
     @strawberry.field
-    async def last_message(self, info: Info) -> Message | None:
-        return await related(info, self, "last_message")
+    def last_message(self, info: Info) -> Message | None:
+        return related(info, self, "last_message")
 
     @strawberry.field(description="Messages from the other participant that the caller has not read.")
-    async def unread_count(self, info: Info) -> int:
+    def unread_count(self, info: Info) -> int:
         if hasattr(self, "unread_total"):
             return self.unread_total
-        return await loaders(info).unread.load(self.id)
+        return loaders(info).unread.load(self.id)
 
     @strawberry.field(description="Either participant has blocked the other: nobody can send, bid, upload or type.")
-    async def blocked(self, info: Info) -> bool:
+    def blocked(self, info: Info) -> bool:
         if hasattr(self, "block_any"):
             return self.block_any
-        return bool(await loaders(info).blockers.load(self.id))
+        return then(loaders(info).blockers.load(self.id), bool)
 
     @strawberry.field(description="The caller has blocked the other participant (only the caller can unblock).")
-    async def blocked_by_me(self, info: Info) -> bool:
+    def blocked_by_me(self, info: Info) -> bool:
         if hasattr(self, "block_mine"):
             return self.block_mine
         caller = info.context.user
-        return caller is not None and caller.pk in await loaders(info).blockers.load(self.id)
+        if caller is None:
+            return False
+        return then(loaders(info).blockers.load(self.id), lambda blockers: caller.pk in blockers)
 
 
 @strawberry.type

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from chat.cursors import Cursor
 from chat.errors import InvalidInput, NotFound
 from chat.models import Block, ChatRoom, Message, User
+from chat.statements import Statement
 
 T = TypeVar("T")
 
@@ -58,26 +59,41 @@ def user_by_username(username: str, *, active: bool = False) -> User | None:
     return users.filter(username=username).first() or users.filter(username_key=username.lower()).first()
 
 
-def _with_block_state(rooms: QuerySet[ChatRoom], *, user: User) -> QuerySet[ChatRoom]:
+def _with_block_state(rooms: QuerySet[ChatRoom], *, user_id: int) -> QuerySet[ChatRoom]:
     """`block_any`: the room holds a block (either side's); `block_mine`: the user's. Read with
     the room, as what it was when read: a write checks again under the room's lock
     (chat.services.blocking)."""
     blocks = Block.objects.filter(room=OuterRef("pk"))
     # ChatRoom declares both (they are not columns), which django-stubs takes for a clash.
-    return rooms.annotate(block_any=Exists(blocks), block_mine=Exists(blocks.filter(blocker=user)))  # type: ignore[no-redef]
+    return rooms.annotate(block_any=Exists(blocks), block_mine=Exists(blocks.filter(blocker_id=user_id)))  # type: ignore[no-redef]
+
+
+# Every write on a room starts here (the send path's first statement): compiled once.
+_participant_room = Statement(
+    lambda room_id, user_id: _with_block_state(
+        ChatRoom.objects.select_related("organizer", "vendor").filter(
+            Q(organizer_id=user_id) | Q(vendor_id=user_id), pk=room_id
+        ),
+        user_id=user_id,
+    ),
+    "room_id",
+    "user_id",
+)
 
 
 def room_for_participant(*, room_id: str | int, user: User) -> ChatRoom:
-    pk = parse_id(room_id, what="Room")
-    rooms = ChatRoom.objects.select_related("organizer", "vendor").filter(Q(organizer=user) | Q(vendor=user), pk=pk)
-    room = _with_block_state(rooms, user=user).first()
-    if room is None:
+    """The room, with both participants and its block state, when the user is one of them."""
+    rooms = _participant_room.models(room_id=parse_id(room_id, what="Room"), user_id=user.pk)
+    if not rooms:
         raise NotFound("Room not found.")
-    return room
+    return rooms[0]  # type: ignore[return-value]
+
+
+_room_block = Statement(lambda room_id: Block.objects.filter(room_id=room_id).values_list("pk")[:1], "room_id")
 
 
 def room_is_blocked(*, room_id: int) -> bool:
-    return Block.objects.filter(room_id=room_id).exists()
+    return bool(_room_block.rows(room_id=room_id))
 
 
 def room_for_pair(a: User, b: User) -> ChatRoom | None:
@@ -108,7 +124,7 @@ def _rooms_as_listed(*, user: User) -> QuerySet[ChatRoom]:
         .annotate(unread_total=Coalesce(Subquery(unread), 0))
         .order_by("-last_activity_at", "-id")
     )
-    return _with_block_state(rooms, user=user)
+    return _with_block_state(rooms, user_id=user.pk)
 
 
 def _with_rooms_set(rows: list[ChatRoom]) -> list[ChatRoom]:

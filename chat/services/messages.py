@@ -17,8 +17,30 @@ from chat.search import search_index_refresh
 from chat.selectors import message_with_payload
 from chat.services.attachments import attachments_attach, attachments_check
 from chat.services.blocking import room_unblocked_check
+from chat.statements import Insert, Statement, Update
 
 CLIENT_ID_MAX = 64
+
+
+# The send path's statements, compiled once (chat.statements).
+_sent_with_client_id = Statement(
+    lambda room_id, sender_id, client_id: Message.objects.filter(
+        room_id=room_id, sender_id=sender_id, client_id=client_id
+    ).values_list("pk")[:1],
+    "room_id",
+    "sender_id",
+    "client_id",
+)
+_room_for_update = Statement(
+    lambda room_id: (
+        ChatRoom.objects.select_for_update().filter(pk=room_id).values_list("last_activity_at", "last_message_id")
+    ),
+    "room_id",
+)
+_message_insert = Insert(Message)
+_room_head_update = Update(
+    lambda room_id: ChatRoom.objects.filter(pk=room_id), "room_id", fields=["last_message_id", "last_activity_at"]
+)
 
 
 def _clean_text(text: str | None, *, required: bool) -> str:
@@ -40,8 +62,8 @@ def _previous_send(
     would silently drop the second."""
     if client_id is None:
         return None
-    previous = Message.objects.filter(room=room, sender=sender, client_id=client_id).values("pk").first()
-    message = message_with_payload(message_id=previous["pk"]) if previous else None
+    previous = _sent_with_client_id.rows(room_id=room.pk, sender_id=sender.pk, client_id=client_id)
+    message = message_with_payload(message_id=previous[0][0]) if previous else None
     if message is None or message.edited_at is not None or message.deleted_at is not None:
         # Edited or deleted since: what it was sent with is no longer there to compare.
         return message
@@ -106,14 +128,10 @@ def message_append(
     reads as "the newest message"."""
     with transaction.atomic():
         created_at, newest = _room_lock_for_next_message(room=room)
-        message = Message.objects.create(
-            room=room,
-            sender=sender,
-            text=text,
-            message_type=message_type,
-            client_id=client_id,
-            created_at=created_at,
+        message = Message(
+            room=room, sender=sender, text=text, message_type=message_type, client_id=client_id, created_at=created_at
         )
+        _message_insert.save(message)
         search_index_refresh(message_id=message.pk)
         attachments, bid = relations(message)
         # Everything the payload shows is in hand: the answer and the event need no reload.
@@ -131,9 +149,10 @@ def _room_lock_for_next_message(*, room: ChatRoom) -> tuple[datetime, Cursor | N
     has seen up to a cursor has seen everything before it, and an event naming the message
     before its own tells a subscriber whether it missed one. A blocked room is refused here,
     under the lock (chat.services.blocking), which covers sends and bids alike."""
-    last_activity, last_message_id = (
-        ChatRoom.objects.select_for_update().values_list("last_activity_at", "last_message_id").get(pk=room.pk)
-    )
+    rows = _room_for_update.rows(room_id=room.pk)
+    if not rows:
+        raise ChatRoom.DoesNotExist("ChatRoom matching query does not exist.")
+    last_activity, last_message_id = rows[0]
     # A statement of its own, after the lock: a block that committed while we waited is seen.
     room_unblocked_check(room_id=room.pk)
     newest = None if last_message_id is None else Cursor(last_activity, last_message_id)
@@ -142,5 +161,5 @@ def _room_lock_for_next_message(*, room: ChatRoom) -> tuple[datetime, Cursor | N
 
 def _room_touch(*, room: ChatRoom, message: Message) -> None:
     """Make the message the room's latest activity, inside the caller's transaction."""
-    ChatRoom.objects.filter(pk=room.pk).update(last_message=message, last_activity_at=message.created_at)
+    _room_head_update.run(room_id=room.pk, last_message_id=message.pk, last_activity_at=message.created_at)
     room.last_message, room.last_activity_at = message, message.created_at

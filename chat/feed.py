@@ -34,13 +34,19 @@ REPLAY_BATCH = 100
 DATABASE_RETRY_SECONDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 # Before the first message: what `newest` is while the subscriber has seen none.
 NOTHING_YET = Cursor(datetime(1970, 1, 1, tzinfo=UTC), 0)
+# Where a layer event keeps the message this process decoded from it (RoomFeed._next_in_line).
+_DECODED = "_parley_decoded"
 
 
 @dataclass
 class MessageItem:
-    """A new message; for a BID message the schema shows it as a BidEvent."""
+    """A new message; for a BID message the schema shows it as a BidEvent. `origin`: the layer
+    event's message as this process decoded it, the same object for every subscription here
+    (schema.shared executes a selection that shows nothing of the viewer's once for all of
+    them); None for a message read from the database."""
 
     message: Message
+    origin: Message | None = None
 
 
 @dataclass
@@ -195,9 +201,10 @@ class RoomFeed:
                     async for item in self._new_messages():
                         yield item
                 elif signal.get("kind") == "message":
-                    if (message := self._next_in_line(signal)) is not None:
+                    if (origin := self._next_in_line(signal)) is not None:
+                        message = copy.copy(origin)  # this subscriber's: its room, its deliveredAt
                         await self._delivered([message])
-                        yield self._accept(message)
+                        yield self._accept(message, origin=origin)
                     elif Cursor.decode(signal["cursor"]) > self.newest:
                         # A message in between is missing here (broadcasts of two commits
                         # may overtake each other): reading from the cursor yields both, in order.
@@ -207,11 +214,16 @@ class RoomFeed:
                     yield update
 
     def _next_in_line(self, event: dict[str, Any]) -> Message | None:
-        """The event's message when it directly follows the newest message yielded."""
+        """The event's message, decoded once per process, when it directly follows the newest
+        message yielded. The hub hands one event dict to every subscription of the room here;
+        the first to decode it keeps the message on it for the others (never to be copied or
+        changed: each subscriber yields a copy)."""
         previous = event["previous"]
         if (NOTHING_YET if previous is None else Cursor.decode(previous)) != self.newest:
             return None
-        return message_from_payload(event["payload"], room=self.room)
+        if (decoded := event.get(_DECODED)) is None:
+            decoded = event[_DECODED] = message_from_payload(event["payload"], room=self.room)
+        return decoded
 
     async def _new_messages(self) -> AsyncIterator[FeedItem]:
         while True:
@@ -222,12 +234,12 @@ class RoomFeed:
             if len(batch) < REPLAY_BATCH:
                 return
 
-    def _accept(self, message: Message) -> MessageItem:
+    def _accept(self, message: Message, *, origin: Message | None = None) -> MessageItem:
         self.newest = message_cursor(message)
         if self._listener is not None:
             self._listener.seen = self.newest
         message.room = self._room_with_last(message)
-        return MessageItem(message)
+        return MessageItem(message, origin)
 
     def _room_with_last(self, message: Message) -> ChatRoom:
         """The room as the new message left it: its last message is this one. A copy, since the

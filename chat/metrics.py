@@ -24,6 +24,14 @@ SUBSCRIPTIONS_OPEN = Gauge(
     multiprocess_mode="livesum",
 )
 MESSAGE_ADDED_OPEN = SUBSCRIPTIONS_OPEN.labels("messageAdded")
+EVENT_RESULTS = Counter(
+    "parley_event_results",
+    "Live message events whose selection is the same for every subscriber (schema.shared): "
+    "executed once per process, then shared with the room's other subscriptions here.",
+    ["way"],
+)
+EVENT_RESULTS_EXECUTED = EVENT_RESULTS.labels("executed")
+EVENT_RESULTS_SHARED = EVENT_RESULTS.labels("shared")
 ROOM_ACTIVITY_OPEN = SUBSCRIPTIONS_OPEN.labels("roomActivity")
 
 BROADCAST_FAILURES = Counter(

@@ -14,6 +14,7 @@ from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
+from schema import shared
 from schema.auth import AuthMutation
 from schema.cost import QueryCostLimiter
 from schema.errors import ParleySchema
@@ -46,3 +47,6 @@ def _extensions() -> list:
 
 
 schema = ParleySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=_extensions())
+# A live message's result, executed once per process for every subscription whose selection
+# shows nothing of its viewer's.
+shared.install()

@@ -34,10 +34,10 @@ logger = logging.getLogger(__name__)
 
 def to_event(item: feed.FeedItem) -> RoomEvent:
     match item:
-        case feed.MessageItem(message=message) if message.message_type == MessageKind.BID:
-            return BidEvent(message=message, bid=message.bid)
-        case feed.MessageItem(message=message):
-            return MessageEvent(message=message)
+        case feed.MessageItem(message=message, origin=origin) if message.message_type == MessageKind.BID:
+            return BidEvent(message=message, bid=message.bid, shared_origin=origin)
+        case feed.MessageItem(message=message, origin=origin):
+            return MessageEvent(message=message, shared_origin=origin)
         case feed.BidItem(message=message, bid=bid):
             return BidEvent(message=message, bid=bid)
         case feed.ReceiptItem(message_id=message_id, read_at=read_at, reader=reader):

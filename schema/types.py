@@ -292,6 +292,8 @@ class WarningCode(Enum):
 @strawberry.type
 class MessageEvent:
     message: Message
+    # The layer event's decoded message, one per process (chat.feed): its result can be shared.
+    shared_origin: strawberry.Private[object | None] = None
 
     @strawberry.field(description="The message's history cursor: resubscribe with `after` to resume here.")
     def cursor(self) -> str:
@@ -302,6 +304,7 @@ class MessageEvent:
 class BidEvent:
     message: Message
     bid: Bid
+    shared_origin: strawberry.Private[object | None] = None
 
     @strawberry.field(description="The bid message's history cursor.")
     def cursor(self) -> str:

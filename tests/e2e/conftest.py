@@ -27,6 +27,20 @@ def server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def start(transactional_db):
+    """Start servers of the test's own (their counts are the test's alone); all stopped after."""
+    servers: list[Server] = []
+
+    def started(**kwargs) -> Server:
+        servers.append(start_server(**kwargs))
+        return servers[-1]
+
+    yield started
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
 def redis_process():
     redis = RedisProcess().start()
     yield redis

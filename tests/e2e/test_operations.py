@@ -66,20 +66,6 @@ async def scrape_until(server: Server, condition: Callable[[Metrics], bool], *, 
         await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-def start(transactional_db):
-    """Start servers of the test's own (their counts are the test's alone); all stopped after."""
-    servers: list[Server] = []
-
-    def started(**kwargs) -> Server:
-        servers.append(start_server(**kwargs))
-        return servers[-1]
-
-    yield started
-    for server in servers:
-        server.stop()
-
-
 async def test_healthz_answers_while_the_database_and_redis_do_not(start):
     server = start(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/parley",

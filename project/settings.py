@@ -263,6 +263,7 @@ class Limits(TypedDict):
     BLOCK_BURST: int
     BLOCK_RATE_PER_SECOND: float
     SOCKETS_PER_USER: int
+    DB_WRITE_THREADS: int
     REVOCATION_CHECK_SECONDS: float
     QUERY_COST: int
     NOTIFY_AFTER_MINUTES: float
@@ -357,6 +358,14 @@ PARLEY: Limits = {
     "REVOCATION_CHECK_SECONDS": env_float("PARLEY_REVOCATION_CHECK_SECONDS", 15, above=0, maximum=60),
     # Authenticated sockets one user may hold on one server process (tabs, devices).
     "SOCKETS_PER_USER": env_int("PARLEY_SOCKETS_PER_USER", 20, minimum=1),
+    # Threads of their own, each with its connection, for the sends of a process on PostgreSQL
+    # (schema/threads.py); 0 keeps them on the one database thread, as on SQLite, whose single
+    # writer they would only queue behind.
+    "DB_WRITE_THREADS": env_int(
+        "PARLEY_DB_WRITE_THREADS",
+        4 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 0,
+        minimum=0,
+    ),
     # Sign-in: failed tokenAuth attempts of one username from one client address in a window;
     # tokenAuth, register and refreshToken together per client address (0 turns it off).
     "SIGN_IN_FAILURES": env_int("PARLEY_SIGN_IN_FAILURES", 10, minimum=1),

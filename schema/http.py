@@ -37,6 +37,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from project.security import content_security_policy_for
+from schema import threads
 from schema.context import Context
 from schema.transport import REFUSALS, http_context, refusal
 
@@ -144,6 +145,7 @@ def _close_if_broken() -> None:
         else:
             logger.info("closing a broken database connection")
             connection.close()
+            threads.generations.failed()  # the write threads' connections died with it
 
 
 class FastGraphQLRoute:

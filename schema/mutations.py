@@ -9,9 +9,11 @@ import strawberry_django
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
-from chat import selectors
+from chat import models, selectors
+from chat.models import User
 from chat.services import attachments, bids, blocking, message_edits, messages, receipts, rooms
 from chat.services.typing import typing_set
+from schema import threads
 from schema.context import require_user
 from schema.types import Attachment, Bid, BidStatus, ChatRoom, Message, MessageType, ReadReceiptEvent
 
@@ -27,7 +29,7 @@ class Mutation:
         return rooms.room_create(caller=require_user(info), organizer_id=organizer_id, vendor_id=vendor_id)
 
     @strawberry_django.mutation
-    def send_message(
+    async def send_message(
         self,
         info: Info,
         room_id: strawberry.ID,
@@ -36,10 +38,11 @@ class Mutation:
         message_type: MessageType | None = MessageType.TEXT,
         client_id: str | None = None,
     ) -> Message:
-        user = require_user(info)
-        return messages.message_send(
-            room=selectors.room_for_participant(room_id=room_id, user=user),
-            sender=user,
+        # On a write thread of its own on PostgreSQL (schema.threads).
+        return await threads.write(
+            _send,
+            user=require_user(info),
+            room_id=room_id,
             text=text,
             attachment_ids=attachment_ids,
             message_type=(message_type or MessageType.TEXT).value,
@@ -121,3 +124,8 @@ class Mutation:
         return ReadReceiptEvent(
             message_id=strawberry.ID(str(receipt.message_id)), read_at=receipt.read_at, reader=receipt.reader
         )
+
+
+def _send(*, user: User, room_id: strawberry.ID, **message) -> models.Message:
+    room = selectors.room_for_participant(room_id=room_id, user=user)
+    return messages.message_send(room=room, sender=user, **message)

@@ -84,6 +84,16 @@ def _flush_tried_again_after_a_deadlock():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _sends_on_the_database_thread():
+    """In-process requests send on the database thread, which under a test is the test's own:
+    a write thread's connection would not see the test's open transaction. The servers the
+    end-to-end tests start send on their write threads, as served (schema.threads)."""
+    from django.conf import settings
+
+    settings.PARLEY["DB_WRITE_THREADS"] = 0
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _no_presence_from_earlier_runs():
     # User ids start again in a new test database: what an earlier run's processes recorded
     # in the run's Redis would otherwise be reaped as these users' presence.

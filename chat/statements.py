@@ -25,7 +25,6 @@ values prepared by their fields as the insert compiler does, the signals sent as
 sends them. Both take plain values only (no expressions, no model instances: attnames).
 """
 
-import copy
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -52,11 +51,13 @@ class _Compiled:
         unused = set(names) - {name for name, _ in self.slots if name}
         if unused:
             raise ValueError(f"parameters not found in the compiled statement: {sorted(unused)}")
-        self.compiler = compiler
         self.model: type[Model] | None = None
         if query is not None:
             return  # a write: no rows to convert
         self.fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        # Which functions convert which column: the backend's and the fields' own, the same for
+        # every connection of the alias; each call passes its thread's connection to them.
+        self.converters = list(compiler.get_converters(self.fields).items())
         klass_info = compiler.klass_info
         if klass_info is not None and queryset._iterable_class.__name__ == "ModelIterable":
             self.model = klass_info["model"]
@@ -68,6 +69,20 @@ class _Compiled:
 
     def params(self, values: dict[str, Any]) -> tuple:
         return tuple(values[name] if name else constant for name, constant in self.slots)
+
+
+def _converted(rows: list[tuple], converters: list, connection) -> list[tuple]:
+    """The rows as SQLCompiler.apply_converters leaves them, from converters found once."""
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, (functions, expression) in converters:
+            value = values[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            values[position] = value
+        converted.append(tuple(values))
+    return converted
 
 
 class Statement:
@@ -98,10 +113,7 @@ class Statement:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params(values))
             fetched = cursor.fetchall()
-        run = copy.copy(compiled.compiler)
-        run.connection = connection
-        converters = run.get_converters(compiled.fields)
-        return [tuple(row) for row in run.apply_converters(fetched, converters)] if converters else fetched
+        return _converted(fetched, compiled.converters, connection) if compiled.converters else fetched
 
     def models(self, **values: Any) -> list[Model]:
         """The model instances, with their select_related rows and annotations."""
@@ -157,10 +169,10 @@ class Insert:
 
     def __init__(self, model: type[Model], using: str = "default") -> None:
         self.model, self.using = model, using
-        self._compiled: tuple[str, Any, list, Any] | None = None
+        self._compiled: tuple[str, list, Any, list] | None = None
         self._lock = threading.Lock()
 
-    def _ready(self, instance: Model) -> tuple[str, Any, list, Any]:
+    def _ready(self, instance: Model) -> tuple[str, list, Any, list]:
         compiled = self._compiled
         if compiled is None:
             with self._lock:
@@ -178,7 +190,9 @@ class Insert:
                     compiler = query.get_compiler(using=self.using)
                     compiler.returning_fields = meta.db_returning_fields
                     [(statement, _)] = compiler.as_sql()
-                    self._compiled = (statement, compiler, fields, compiler.returning_params)
+                    returning = [field.get_col(meta.db_table) for field in meta.db_returning_fields]
+                    converters = list(compiler.get_converters(returning).items())
+                    self._compiled = (statement, fields, compiler.returning_params, converters)
                 compiled = self._compiled
         return compiled
 
@@ -190,7 +204,7 @@ class Insert:
         sender, using = type(instance), self.using
         if signals.pre_save.has_listeners(sender):
             signals.pre_save.send(sender=sender, instance=instance, raw=False, using=using, update_fields=None)
-        statement, compiler, fields, returning_params = self._ready(instance)
+        statement, fields, returning_params, converters = self._ready(instance)
         connection = connections[using]
         params = []
         for field in fields:
@@ -205,13 +219,9 @@ class Insert:
                 returned = connection.ops.fetch_returned_insert_columns(cursor, returning_params)
             else:
                 returned = (connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column),)
-        run = copy.copy(compiler)
-        run.connection = connection
-        returning = meta.db_returning_fields
-        converters = run.get_converters([field.get_col(meta.db_table) for field in returning])
         if converters:
-            (returned,) = run.apply_converters([returned], converters)
-        for value, field in zip(returned, returning, strict=True):
+            (returned,) = _converted([returned], converters, connection)
+        for value, field in zip(returned, meta.db_returning_fields, strict=True):
             setattr(instance, field.attname, value)
         instance._state.adding = False
         instance._state.db = using
